@@ -1,0 +1,95 @@
+//! The mail moto "sent": read from moto's model dump (`/moto-api/data.json`), where every SES
+//! message sent through SES or SESv2 is kept until moto restarts. moto keeps the HTML part when
+//! a mail has one, else the text part.
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// One sent mail.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SentMail {
+    pub id: String,
+    pub source: String,
+    pub subject: String,
+    pub body: String,
+    pub to: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MotoMessage {
+    id: String,
+    source: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    destinations: Destinations,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct Destinations {
+    #[serde(default)]
+    to_addresses: Vec<String>,
+}
+
+/// Every mail sent since moto started, oldest first.
+pub async fn sent_mail(http: &reqwest::Client, moto_url: &str) -> anyhow::Result<Vec<SentMail>> {
+    let data: serde_json::Value = http
+        .get(format!("{}/moto-api/data.json", moto_url.trim_end_matches('/')))
+        .send()
+        .await
+        .context("asking moto for its data")?
+        .error_for_status()?
+        .json()
+        .await
+        .context("reading moto's data")?;
+    let messages = data
+        .get("ses")
+        .and_then(|ses| ses.get("Message"))
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!([]));
+    let messages: Vec<MotoMessage> = serde_json::from_value(messages).context("reading moto's SES messages")?;
+    Ok(messages
+        .into_iter()
+        .map(|m| SentMail {
+            id: m.id,
+            source: m.source,
+            subject: m.subject,
+            body: m.body,
+            to: m.destinations.to_addresses,
+        })
+        .collect())
+}
+
+/// A page listing the sent mail, newest first.
+pub fn page(mail: &[SentMail]) -> String {
+    let rows: String = mail
+        .iter()
+        .rev()
+        .map(|m| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><iframe sandbox srcdoc=\"{}\"></iframe></td></tr>",
+                escape(&m.to.join(", ")),
+                escape(&m.source),
+                escape(&m.subject),
+                escape(&m.body)
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sent mail</title>\
+         <style>body{{font-family:sans-serif}}td{{vertical-align:top;padding:4px;border-bottom:1px solid #ccc}}\
+         iframe{{width:40em;height:10em;border:0}}</style></head><body><h1>Sent mail ({})</h1>\
+         <table><tr><th>To</th><th>From</th><th>Subject</th><th>Body</th></tr>{rows}</table></body></html>",
+        mail.len()
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

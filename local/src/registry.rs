@@ -1,0 +1,67 @@
+//! The functions the local stack can run, by the binary name `template.yaml` gives them.
+//!
+//! Each route group's library is built here exactly as its `main.rs` builds it on Lambda, from
+//! the variables that its template entry resolves to. Adding a function means adding its arm.
+
+use std::sync::Arc;
+
+use anyhow::bail;
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use axum::Router;
+use bazaar_shared::{AwsClients, Env};
+use futures_util::future::BoxFuture;
+use utoipa::OpenApi;
+
+/// An SQS-triggered function.
+pub type QueueHandler =
+    Arc<dyn Fn(SqsEvent) -> BoxFuture<'static, anyhow::Result<SqsBatchResponse>> + Send + Sync>;
+
+/// A scheduled function: takes the schedule's `Input`, returns what it reports.
+pub type ScheduledHandler = Arc<
+    dyn Fn(serde_json::Value) -> BoxFuture<'static, anyhow::Result<serde_json::Value>>
+        + Send
+        + Sync,
+>;
+
+pub enum LocalFunction {
+    Http(Router),
+    Queue(QueueHandler),
+    Scheduled(ScheduledHandler),
+}
+
+pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalFunction> {
+    Ok(match binary {
+        "system" => LocalFunction::Http(bazaar_system::router(
+            bazaar_system::SystemState::from_env(env)?,
+        )),
+        "mailer" => {
+            let mailer = bazaar_mailer::Mailer::from_env(env, aws)?;
+            LocalFunction::Queue(Arc::new(move |event| {
+                let mailer = mailer.clone();
+                Box::pin(async move { Ok(mailer.handle(event).await) })
+            }))
+        }
+        other => bail!(
+            "template.yaml names the binary {other:?}, which the local stack does not know: \
+             add it to local/src/registry.rs"
+        ),
+    })
+}
+
+/// The OpenAPI document of the whole HTTP API: every route group's description merged.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = utoipa::openapi::OpenApiBuilder::new()
+        .info(
+            utoipa::openapi::InfoBuilder::new()
+                .title("Bazaar API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "One serverless backend for five marketplaces. Errors are RFC 9457 \
+                     application/problem+json.",
+                ))
+                .build(),
+        )
+        .build();
+    doc.merge(bazaar_system::ApiDoc::openapi());
+    doc
+}

@@ -1,0 +1,170 @@
+//! The dev server's HTTP side: the API routed exactly as template.yaml's `HttpApi` events
+//! declare, plus local-only pages under `/_local`, `/openapi.json` and `/docs`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, any, get, post};
+use bazaar_shared::ApiError;
+use bazaar_shared::extract::{Json, Path};
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+use lambda_http::request::RequestContext;
+use tower::ServiceExt;
+use tracing::Instrument;
+
+use crate::functions::Route;
+use crate::mailbox;
+use crate::stack::Shared;
+
+/// The request id of one request, as API Gateway would assign it.
+#[derive(Clone)]
+struct RequestId(String);
+
+/// Routes the template's `HttpApi` events to their functions' routers. Anything the template
+/// does not declare is a 404 here, as on API Gateway.
+pub fn api(routes: Vec<(Route, Router)>, stage: &str) -> Router {
+    let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
+    for (route, function) in routes {
+        let route_key = format!("{} {}", route.method, route.path);
+        let stage = stage.to_owned();
+        let handler = move |request: Request| forward(function.clone(), route_key.clone(), stage.clone(), request);
+        let path = axum_path(&route.path);
+        let entry = by_path.remove(&path).unwrap_or_default();
+        let entry = match method_filter(&route.method) {
+            Some(filter) => entry.on(filter, handler),
+            None => any(handler),
+        };
+        by_path.insert(path, entry);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| router.route(&path, methods))
+}
+
+/// `{proxy+}` (API Gateway's greedy parameter) is `{*proxy}` in axum.
+fn axum_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
+            Some(name) => format!("{{*{name}}}"),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn method_filter(method: &str) -> Option<MethodFilter> {
+    match method {
+        "ANY" => None,
+        other => Method::from_bytes(other.as_bytes())
+            .ok()
+            .and_then(|m| MethodFilter::try_from(m).ok()),
+    }
+}
+
+/// Hands the request to the function's router with the context a Lambda behind an HTTP API
+/// (payload v2) receives.
+async fn forward(function: Router, route_key: String, stage: String, mut request: Request) -> Response {
+    let mut context = ApiGatewayV2httpRequestContext::default();
+    context.route_key = Some(route_key);
+    context.stage = Some(stage);
+    context.apiid = Some("local".to_owned());
+    context.request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone());
+    context.http.method = request.method().clone();
+    context.http.path = Some(request.uri().path().to_owned());
+    context.http.protocol = Some("HTTP/1.1".to_owned());
+    context.time_epoch = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    request
+        .extensions_mut()
+        .insert(RequestContext::ApiGatewayV2(context));
+    match function.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// One span per request carrying its request id, and one log line per response.
+async fn trace(mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "answered")
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// The whole dev server: API, docs and local-only pages.
+pub fn app(api: Router, shared: Arc<Shared>) -> Router {
+    let local = Router::new()
+        .route("/_local", get(index))
+        .route("/_local/mail", get(mail_json))
+        .route("/_local/mail.html", get(mail_page))
+        .route("/_local/schedules/{function}", post(fire))
+        .route("/openapi.json", get(openapi))
+        .route("/docs", get(docs))
+        .route("/docs/redoc.standalone.js", get(redoc_script))
+        .with_state(shared);
+    // API Gateway answers 404 for a method the template does not declare on a path, too.
+    api.merge(local)
+        .fallback(|| async { ApiError::not_found("No such route.") })
+        .method_not_allowed_fallback(|| async { ApiError::not_found("No such route.") })
+        .layer(middleware::from_fn(trace))
+}
+
+async fn index(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    Json(shared.describe())
+}
+
+async fn mail_json(State(shared): State<Arc<Shared>>) -> Result<Json<Vec<mailbox::SentMail>>, ApiError> {
+    Ok(Json(mailbox::sent_mail(&shared.http, &shared.moto_url).await?))
+}
+
+async fn mail_page(State(shared): State<Arc<Shared>>) -> Result<Html<String>, ApiError> {
+    let mail = mailbox::sent_mail(&shared.http, &shared.moto_url).await?;
+    Ok(Html(mailbox::page(&mail)))
+}
+
+async fn fire(
+    State(shared): State<Arc<Shared>>,
+    Path(function): Path<String>,
+) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
+    match shared.fire(&function).await {
+        Some(result) => Ok(Json(result?)),
+        None => Err(ApiError::not_found(format!("{function} has no schedule."))),
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(crate::registry::openapi())
+}
+
+async fn docs() -> Html<&'static str> {
+    Html(DOCS_PAGE)
+}
+
+/// Redoc's standalone bundle, installed with the stand-ins (`local/stack.sh install`), so the
+/// docs page needs nothing from outside this machine.
+async fn redoc_script(State(shared): State<Arc<Shared>>) -> Response {
+    let path = shared.stack_dir.join("docs/redoc.standalone.js");
+    match tokio::fs::read(&path).await {
+        Ok(script) => ([(axum::http::header::CONTENT_TYPE, "text/javascript")], script).into_response(),
+        Err(_) => ApiError::not_found("Redoc is not installed: run local/stack.sh install.").into_response(),
+    }
+}
+
+/// Renders /openapi.json with Redoc.
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html><head><title>Bazaar API</title><meta charset="utf-8"></head>
+<body><redoc spec-url="/openapi.json"></redoc>
+<script src="/docs/redoc.standalone.js"></script></body></html>"#;

@@ -1,0 +1,230 @@
+//! One error type for every route group, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Client errors carry a message meant for the caller. Internal errors are logged with their
+//! full context and answered with a generic 500: their text never reaches a response.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type ApiResult<T, E = ApiError> = Result<T, E>;
+
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The JSON field (dotted path for nested fields).
+    pub field: String,
+    /// What is wrong with it, for a person.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A request that clashes with the current state (`problem` is a stable slug such as
+    /// `sold-out` or `already-booked`).
+    #[error("conflict ({problem}): {detail}")]
+    Conflict {
+        problem: &'static str,
+        detail: String,
+    },
+    /// Well-formed, but the target cannot do it (`problem` is a stable slug).
+    #[error("unprocessable ({problem}): {detail}")]
+    Unprocessable {
+        problem: &'static str,
+        detail: String,
+    },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The problem+json body (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; stable, for machines.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::BadRequest(detail.into())
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad-request",
+            Self::Validation(_) => "validation",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
+            Self::Conflict { problem, .. } | Self::Unprocessable { problem, .. } => problem,
+            Self::PayloadTooLarge => "payload-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::TooManyRequests { .. } => "too-many-requests",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request is malformed",
+            Self::Validation(_) => "The request has invalid fields",
+            Self::Unauthorized(_) => "Authentication is required",
+            Self::Forbidden => "You are not allowed to do this",
+            Self::NotFound(_) => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::Conflict { .. } => "The request conflicts with the current state",
+            Self::Unprocessable { .. } => "The request cannot be carried out",
+            Self::PayloadTooLarge => "The request body is too large",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
+            Self::TooManyRequests { .. } => "Too many requests",
+            Self::Internal(_) => "Internal server error",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::BadRequest(d)
+            | Self::Unauthorized(d)
+            | Self::NotFound(d)
+            | Self::UnsupportedMediaType(d)
+            | Self::Conflict { detail: d, .. }
+            | Self::Unprocessable { detail: d, .. } => Some(d.clone()),
+            Self::TooManyRequests { retry_after_secs } => {
+                Some(format!("Try again in {retry_after_secs} seconds."))
+            }
+            _ => None,
+        }
+    }
+
+    /// The body this error is answered with.
+    pub fn problem(&self) -> Problem {
+        Problem {
+            kind: format!("urn:bazaar:problem:{}", self.slug()),
+            title: self.title(),
+            status: self.status().as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(error) = &self {
+            // `{:#}` prints the whole context chain; the client sees none of it.
+            tracing::error!(error = format!("{error:#}"), "internal error");
+        }
+        let status = self.status();
+        let mut response = (status, axum::Json(self.problem())).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        match &self {
+            Self::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_text() {
+        let error = ApiError::from(anyhow::anyhow!("table bazaar-dev-users does not exist"));
+        let body = serde_json::to_string(&error.problem()).unwrap();
+        assert!(!body.contains("bazaar-dev-users"), "{body}");
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn conflicts_carry_their_own_problem_type() {
+        let error = ApiError::Conflict {
+            problem: "sold-out",
+            detail: "No seats left".into(),
+        };
+        let problem = error.problem();
+        assert_eq!(problem.kind, "urn:bazaar:problem:sold-out");
+        assert_eq!(problem.status, 409);
+        assert_eq!(problem.detail.as_deref(), Some("No seats left"));
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_come_back() {
+        let response = ApiError::TooManyRequests {
+            retry_after_secs: 30,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+    }
+}
