@@ -159,7 +159,7 @@ JAVA
 
 venv_hash() {
   {
-    printf 'python=%s\n' "$(python3 -c 'import sys; print(sys.version)')"
+    printf 'python=%s\n' "$(python3 -c 'import sys; print(sys.version)' 2>/dev/null || echo none)"
     cat -- "$REQUIREMENTS"
   } | sha256sum | cut -d' ' -f1
 }

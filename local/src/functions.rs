@@ -90,7 +90,8 @@ pub fn functions(template: &Template, resolver: &Resolver) -> anyhow::Result<Vec
     template
         .ids_of(FUNCTION)
         .map(|id| {
-            function(id, template, resolver, globals).with_context(|| format!("reading function {id}"))
+            function(id, template, resolver, globals)
+                .with_context(|| format!("reading function {id}"))
         })
         .collect()
 }
@@ -138,7 +139,9 @@ fn function(
                 let p: SqsProps = resolver.typed(&event.properties)?;
                 let queue_logical_id = resolver
                     .queue_by_arn(&p.queue)
-                    .ok_or_else(|| anyhow!("event {name}: queue {} is not in the template", p.queue))?
+                    .ok_or_else(|| {
+                        anyhow!("event {name}: queue {} is not in the template", p.queue)
+                    })?
                     .to_owned();
                 queues.push(QueueSource {
                     queue_logical_id,

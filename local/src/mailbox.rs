@@ -37,7 +37,10 @@ struct Destinations {
 /// Every mail sent since moto started, oldest first.
 pub async fn sent_mail(http: &reqwest::Client, moto_url: &str) -> anyhow::Result<Vec<SentMail>> {
     let data: serde_json::Value = http
-        .get(format!("{}/moto-api/data.json", moto_url.trim_end_matches('/')))
+        .get(format!(
+            "{}/moto-api/data.json",
+            moto_url.trim_end_matches('/')
+        ))
         .send()
         .await
         .context("asking moto for its data")?
@@ -50,7 +53,8 @@ pub async fn sent_mail(http: &reqwest::Client, moto_url: &str) -> anyhow::Result
         .and_then(|ses| ses.get("Message"))
         .cloned()
         .unwrap_or_else(|| serde_json::json!([]));
-    let messages: Vec<MotoMessage> = serde_json::from_value(messages).context("reading moto's SES messages")?;
+    let messages: Vec<MotoMessage> =
+        serde_json::from_value(messages).context("reading moto's SES messages")?;
     Ok(messages
         .into_iter()
         .map(|m| SentMail {

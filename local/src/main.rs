@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use bazaar_local::{LocalStack, StackConfig};
 
-const USAGE: &str = "usage: bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS]";
+const USAGE: &str =
+    "usage: bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -34,10 +35,16 @@ async fn main() -> anyhow::Result<()> {
     println!("Bazaar is running (stage {stage}) at {url}");
     for function in &stack.shared.functions {
         for route in &function.routes {
-            println!("  {:<7} {url}{}  -> {}", route.method, route.path, function.logical_id);
+            println!(
+                "  {:<7} {url}{}  -> {}",
+                route.method, route.path, function.logical_id
+            );
         }
         for queue in &function.queues {
-            println!("  queue   {}  -> {}", queue.queue_logical_id, function.logical_id);
+            println!(
+                "  queue   {}  -> {}",
+                queue.queue_logical_id, function.logical_id
+            );
         }
         for schedule in &function.schedules {
             println!(

@@ -75,12 +75,23 @@ impl Poller {
                 .collect(),
             Ok(Ok(_)) => Vec::new(),
             Ok(Err(error)) => {
-                span.in_scope(|| tracing::warn!(error = format!("{error:#}"), "function failed; whole batch retried"));
-                messages.iter().filter_map(|m| m.message_id.clone()).collect()
+                span.in_scope(|| {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "function failed; whole batch retried"
+                    )
+                });
+                messages
+                    .iter()
+                    .filter_map(|m| m.message_id.clone())
+                    .collect()
             }
             Err(_) => {
                 span.in_scope(|| tracing::warn!("function timed out; whole batch retried"));
-                messages.iter().filter_map(|m| m.message_id.clone()).collect()
+                messages
+                    .iter()
+                    .filter_map(|m| m.message_id.clone())
+                    .collect()
             }
         };
         let done: Vec<DeleteMessageBatchRequestEntry> = messages

@@ -107,7 +107,12 @@ pub async fn provision(
 
     // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
     let mut queue_ids: Vec<&str> = template.ids_of(QUEUE).collect();
-    queue_ids.sort_by_key(|id| template.resources[*id].properties.get("RedrivePolicy").is_some());
+    queue_ids.sort_by_key(|id| {
+        template.resources[*id]
+            .properties
+            .get("RedrivePolicy")
+            .is_some()
+    });
     for id in queue_ids {
         let name = resolver.name_of(id)?.to_owned();
         let props: QueueProps = resolver.typed(&template.resources[id].properties)?;
@@ -128,17 +133,21 @@ pub async fn provision(
 
     for id in template.ids_of(EMAIL_IDENTITY) {
         let identity = resolver.name_of(id)?.to_owned();
-        aws.ses
+        let created = aws
+            .ses
             .create_email_identity()
             .email_identity(&identity)
             .send()
-            .await
-            .map(drop)
-            .or_else(|e| match e.as_service_error() {
-                Some(se) if se.is_already_exists_exception() => Ok(()),
-                _ => Err(e),
-            })
-            .with_context(|| format!("creating SES identity {id} ({identity})"))?;
+            .await;
+        match created {
+            Ok(_) => {}
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_already_exists_exception()) => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("creating SES identity {id} ({identity})"));
+            }
+        }
         done.identities.push(identity);
     }
     Ok(done)
@@ -198,7 +207,10 @@ async fn create_table(aws: &AwsClients, name: &str, props: TableProps) -> anyhow
         .await;
     match created {
         Ok(_) => {}
-        Err(e) if e.as_service_error().is_some_and(|se| se.is_resource_in_use_exception()) => {
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|se| se.is_resource_in_use_exception()) =>
+        {
             return Ok(());
         }
         Err(e) => return Err(e.into()),

@@ -17,12 +17,17 @@ pub enum Every {
 impl Every {
     pub fn parse(expression: &str) -> anyhow::Result<Self> {
         let expression = expression.trim();
-        if let Some(body) = expression.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+        if let Some(body) = expression
+            .strip_prefix("rate(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             let (n, unit) = body
                 .trim()
                 .split_once(' ')
                 .ok_or_else(|| anyhow!("{expression}: expected rate(<n> <unit>)"))?;
-            let n: u64 = n.parse().with_context(|| format!("{expression}: bad number"))?;
+            let n: u64 = n
+                .parse()
+                .with_context(|| format!("{expression}: bad number"))?;
             let seconds = match unit.trim() {
                 "minute" | "minutes" => 60,
                 "hour" | "hours" => 3600,
@@ -34,7 +39,10 @@ impl Every {
             }
             return Ok(Self::Rate(Duration::from_secs(n * seconds)));
         }
-        if let Some(body) = expression.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+        if let Some(body) = expression
+            .strip_prefix("cron(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             // AWS: minutes hours day-of-month month day-of-week year, with 1 = Sunday
             // (Quartz style); croner takes the same with a leading seconds field.
             let parser = CronParser::builder()

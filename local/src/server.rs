@@ -33,7 +33,9 @@ pub fn api(routes: Vec<(Route, Router)>, stage: &str) -> Router {
     for (route, function) in routes {
         let route_key = format!("{} {}", route.method, route.path);
         let stage = stage.to_owned();
-        let handler = move |request: Request| forward(function.clone(), route_key.clone(), stage.clone(), request);
+        let handler = move |request: Request| {
+            forward(function.clone(), route_key.clone(), stage.clone(), request)
+        };
         let path = axum_path(&route.path);
         let entry = by_path.remove(&path).unwrap_or_default();
         let entry = match method_filter(&route.method) {
@@ -44,16 +46,20 @@ pub fn api(routes: Vec<(Route, Router)>, stage: &str) -> Router {
     }
     by_path
         .into_iter()
-        .fold(Router::new(), |router, (path, methods)| router.route(&path, methods))
+        .fold(Router::new(), |router, (path, methods)| {
+            router.route(&path, methods)
+        })
 }
 
 /// `{proxy+}` (API Gateway's greedy parameter) is `{*proxy}` in axum.
 fn axum_path(path: &str) -> String {
     path.split('/')
-        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
-            Some(name) => format!("{{*{name}}}"),
-            None => segment.to_owned(),
-        })
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
+                Some(name) => format!("{{*{name}}}"),
+                None => segment.to_owned(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -69,12 +75,20 @@ fn method_filter(method: &str) -> Option<MethodFilter> {
 
 /// Hands the request to the function's router with the context a Lambda behind an HTTP API
 /// (payload v2) receives.
-async fn forward(function: Router, route_key: String, stage: String, mut request: Request) -> Response {
+async fn forward(
+    function: Router,
+    route_key: String,
+    stage: String,
+    mut request: Request,
+) -> Response {
     let mut context = ApiGatewayV2httpRequestContext::default();
     context.route_key = Some(route_key);
     context.stage = Some(stage);
     context.apiid = Some("local".to_owned());
-    context.request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone());
+    context.request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone());
     context.http.method = request.method().clone();
     context.http.path = Some(request.uri().path().to_owned());
     context.http.protocol = Some("HTTP/1.1".to_owned());
@@ -96,7 +110,11 @@ async fn trace(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "answered")
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "answered"
+        )
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
@@ -126,8 +144,12 @@ async fn index(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
     Json(shared.describe())
 }
 
-async fn mail_json(State(shared): State<Arc<Shared>>) -> Result<Json<Vec<mailbox::SentMail>>, ApiError> {
-    Ok(Json(mailbox::sent_mail(&shared.http, &shared.moto_url).await?))
+async fn mail_json(
+    State(shared): State<Arc<Shared>>,
+) -> Result<Json<Vec<mailbox::SentMail>>, ApiError> {
+    Ok(Json(
+        mailbox::sent_mail(&shared.http, &shared.moto_url).await?,
+    ))
 }
 
 async fn mail_page(State(shared): State<Arc<Shared>>) -> Result<Html<String>, ApiError> {
@@ -158,8 +180,13 @@ async fn docs() -> Html<&'static str> {
 async fn redoc_script(State(shared): State<Arc<Shared>>) -> Response {
     let path = shared.stack_dir.join("docs/redoc.standalone.js");
     match tokio::fs::read(&path).await {
-        Ok(script) => ([(axum::http::header::CONTENT_TYPE, "text/javascript")], script).into_response(),
-        Err(_) => ApiError::not_found("Redoc is not installed: run local/stack.sh install.").into_response(),
+        Ok(script) => (
+            [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+            script,
+        )
+            .into_response(),
+        Err(_) => ApiError::not_found("Redoc is not installed: run local/stack.sh install.")
+            .into_response(),
     }
 }
 

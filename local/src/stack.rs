@@ -49,7 +49,8 @@ pub struct StackConfig {
 impl StackConfig {
     /// Defaults from the environment that `local/stack.sh env` prints.
     pub fn from_env(repo: PathBuf, stage: &str) -> Self {
-        let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+        let var =
+            |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
         Self {
             template: repo.join("template.yaml"),
             stage: stage.to_owned(),
@@ -142,7 +143,11 @@ impl LocalStack {
         let mut parameters = config.parameters.clone();
         parameters.insert("Stage".to_owned(), config.stage.clone());
         let mut resolver = Resolver::new(&template, &parameters, &config.region, ACCOUNT)?;
-        let aws = AwsClients::for_endpoints(&config.aws_endpoint, &config.dynamodb_endpoint, &config.region);
+        let aws = AwsClients::for_endpoints(
+            &config.aws_endpoint,
+            &config.dynamodb_endpoint,
+            &config.region,
+        );
         let provisioned = provision(&template, &mut resolver, &aws, &config.provision)
             .await
             .context("provisioning the stand-ins from template.yaml")?;
@@ -154,8 +159,9 @@ impl LocalStack {
         let mut timers = Vec::new();
         for spec in &specs {
             let env = Env::from_map(spec.env.clone());
-            let function = build(&spec.binary, &env, &aws)
-                .with_context(|| format!("building {} from its template environment", spec.logical_id))?;
+            let function = build(&spec.binary, &env, &aws).with_context(|| {
+                format!("building {} from its template environment", spec.logical_id)
+            })?;
             match function {
                 LocalFunction::Http(router) => {
                     routes.extend(spec.routes.iter().map(|r| (r.clone(), router.clone())));
@@ -181,15 +187,25 @@ impl LocalStack {
                 }
                 LocalFunction::Scheduled(handler) => {
                     for schedule in spec.schedules.iter().filter(|s| s.enabled) {
-                        timers.push((spec.logical_id.clone(), Every::parse(&schedule.expression)?, schedule.input.clone(), handler.clone()));
+                        timers.push((
+                            spec.logical_id.clone(),
+                            Every::parse(&schedule.expression)?,
+                            schedule.input.clone(),
+                            handler.clone(),
+                        ));
                     }
                     let inputs = spec.schedules.iter().map(|s| s.input.clone()).collect();
                     scheduled.insert(spec.logical_id.clone(), (handler, inputs));
                 }
             }
-            let wired = !spec.routes.is_empty() as u8 + !spec.queues.is_empty() as u8 + !spec.schedules.is_empty() as u8;
+            let wired = !spec.routes.is_empty() as u8
+                + !spec.queues.is_empty() as u8
+                + !spec.schedules.is_empty() as u8;
             if wired != 1 {
-                bail!("{} must have exactly one kind of event (HttpApi, SQS or schedule)", spec.logical_id);
+                bail!(
+                    "{} must have exactly one kind of event (HttpApi, SQS or schedule)",
+                    spec.logical_id
+                );
             }
         }
 
@@ -239,16 +255,24 @@ impl LocalStack {
     }
 }
 
-async fn run_schedule(function: String, every: Every, input: serde_json::Value, handler: ScheduledHandler) {
+async fn run_schedule(
+    function: String,
+    every: Every,
+    input: serde_json::Value,
+    handler: ScheduledHandler,
+) {
     loop {
         let now = Utc::now();
-        let Some(next) = every.next_after(now) else { return };
+        let Some(next) = every.next_after(now) else {
+            return;
+        };
         let wait = (next - now).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
         let span = tracing::info_span!("schedule", %function, request_id = %uuid::Uuid::new_v4());
         match handler(input.clone()).instrument(span.clone()).await {
             Ok(output) => span.in_scope(|| tracing::info!(%output, "scheduled run done")),
-            Err(error) => span.in_scope(|| tracing::warn!(error = format!("{error:#}"), "scheduled run failed")),
+            Err(error) => span
+                .in_scope(|| tracing::warn!(error = format!("{error:#}"), "scheduled run failed")),
         }
     }
 }

@@ -67,8 +67,8 @@ fn name_property(kind: &str) -> Option<&'static str> {
 
 impl Template {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("parsing {}", path.display()))
     }
 
@@ -130,8 +130,11 @@ impl Resolver {
         };
         let stack = resolver.stack_name();
         for (id, resource) in &template.resources {
-            let name = match name_property(&resource.kind).and_then(|p| resource.properties.get(p)) {
-                Some(expr) => resolver.string(expr).with_context(|| format!("naming {id}"))?,
+            let name = match name_property(&resource.kind).and_then(|p| resource.properties.get(p))
+            {
+                Some(expr) => resolver
+                    .string(expr)
+                    .with_context(|| format!("naming {id}"))?,
                 None => format!("{stack}-{id}"),
             };
             resolver.physical.insert(
@@ -178,9 +181,9 @@ impl Resolver {
 
     /// The logical id of the queue with this ARN.
     pub fn queue_by_arn(&self, arn: &str) -> Option<&str> {
-        self.physical.iter().find_map(|(id, p)| {
-            (p.kind == QUEUE && self.arn(p) == arn).then_some(id.as_str())
-        })
+        self.physical
+            .iter()
+            .find_map(|(id, p)| (p.kind == QUEUE && self.arn(p) == arn).then_some(id.as_str()))
     }
 
     fn arn(&self, p: &Physical) -> String {
@@ -299,9 +302,11 @@ impl Resolver {
         match name {
             "Ref" => self.reference(&self.string(arg)?),
             "GetAtt" => match arg {
-                Value::Sequence(parts) if parts.len() == 2 => {
-                    self.attribute(&format!("{}.{}", self.string(&parts[0])?, self.string(&parts[1])?))
-                }
+                Value::Sequence(parts) if parts.len() == 2 => self.attribute(&format!(
+                    "{}.{}",
+                    self.string(&parts[0])?,
+                    self.string(&parts[1])?
+                )),
                 other => self.attribute(&self.string(other)?),
             },
             "Sub" => match arg {
@@ -372,12 +377,16 @@ Resources:
     fn intrinsics_resolve_to_stage_scoped_names() {
         let template = Template::parse(TEMPLATE).unwrap();
         let overrides = HashMap::from([("Stage".to_owned(), "t1".to_owned())]);
-        let mut resolver = Resolver::new(&template, &overrides, "us-east-1", "123456789012").unwrap();
+        let mut resolver =
+            Resolver::new(&template, &overrides, "us-east-1", "123456789012").unwrap();
         resolver.set_queue_url("Dlq", "http://q/123456789012/bazaar-t1-dlq".into());
         let env = &template.resources["Fn"].properties["Environment"]["Variables"];
         let vars: HashMap<String, String> = resolver.typed(env).unwrap();
         assert_eq!(vars["A"], "bazaar-t1-Table");
-        assert_eq!(vars["B"], "arn:aws:sqs:us-east-1:123456789012:bazaar-t1-dlq");
+        assert_eq!(
+            vars["B"],
+            "arn:aws:sqs:us-east-1:123456789012:bazaar-t1-dlq"
+        );
         assert_eq!(vars["C"], "t1-us-east-1");
         assert_eq!(vars["D"], "http://q/123456789012/bazaar-t1-dlq");
         assert_eq!(vars["E"], "a:t1");

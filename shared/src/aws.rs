@@ -21,8 +21,8 @@ impl AwsClients {
     /// set, because local stand-ins do not serve virtual-hosted bucket names.
     pub async fn from_env() -> Self {
         let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-        let path_style = config.endpoint_url().is_some()
-            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let path_style =
+            config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         Self::from_config(&config, path_style)
     }
 
@@ -65,7 +65,10 @@ impl AwsClients {
     /// Any answer, even an error, has done the job; the call is bounded so init never hangs.
     pub async fn warm_up(&self, table: &str) {
         let call = self.dynamodb.describe_table().table_name(table).send();
-        if tokio::time::timeout(Duration::from_secs(2), call).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), call)
+            .await
+            .is_err()
+        {
             tracing::warn!(table, "DynamoDB warm-up timed out");
         }
     }

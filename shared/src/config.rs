@@ -44,7 +44,10 @@ impl Env {
 
     /// A variable that may be absent; an empty value counts as absent.
     pub fn optional(&self, name: &str) -> Option<String> {
-        self.vars.get(name).filter(|v| !v.trim().is_empty()).cloned()
+        self.vars
+            .get(name)
+            .filter(|v| !v.trim().is_empty())
+            .cloned()
     }
 
     /// A secret: wrapped so that it never reaches a log line through `Debug`.
@@ -60,10 +63,13 @@ impl Env {
     {
         match self.optional(name) {
             None => Ok(default),
-            Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-                name: name.to_owned(),
-                reason: e.to_string(),
-            }),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|e: T::Err| ConfigError::Invalid {
+                    name: name.to_owned(),
+                    reason: e.to_string(),
+                }),
         }
     }
 }
@@ -88,7 +94,10 @@ mod tests {
             e.required("TABLE").unwrap_err().to_string(),
             "missing required environment variable TABLE"
         );
-        assert_eq!(e.required("BLANK"), Err(ConfigError::Missing("BLANK".into())));
+        assert_eq!(
+            e.required("BLANK"),
+            Err(ConfigError::Missing("BLANK".into()))
+        );
     }
 
     #[test]
@@ -96,7 +105,9 @@ mod tests {
         let e = env(&[("N", "12"), ("BAD", "x")]);
         assert_eq!(e.parse_or("N", 3u32), Ok(12));
         assert_eq!(e.parse_or("OTHER", 3u32), Ok(3));
-        assert!(matches!(e.parse_or("BAD", 3u32), Err(ConfigError::Invalid { name, .. }) if name == "BAD"));
+        assert!(
+            matches!(e.parse_or("BAD", 3u32), Err(ConfigError::Invalid { name, .. }) if name == "BAD")
+        );
     }
 
     #[test]

@@ -21,7 +21,12 @@ pub fn cancellation_reasons(
             cancelled
                 .cancellation_reasons()
                 .iter()
-                .map(|reason| reason.code().filter(|code| *code != "None").map(str::to_owned))
+                .map(|reason| {
+                    reason
+                        .code()
+                        .filter(|code| *code != "None")
+                        .map(str::to_owned)
+                })
                 .collect(),
         ),
         _ => None,

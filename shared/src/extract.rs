@@ -36,9 +36,9 @@ impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
-                "Send the body as application/json.".to_owned(),
-            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ApiError::UnsupportedMediaType("Send the body as application/json.".to_owned())
+            }
             // serde's message names the field and what was expected; it describes the
             // caller's input, never our internals.
             StatusCode::UNPROCESSABLE_ENTITY => ApiError::Unprocessable {
@@ -62,5 +62,125 @@ impl From<PathRejection> for ApiError {
             PathRejection::FailedToDeserializePathParams(e) => ApiError::BadRequest(e.body_text()),
             other => ApiError::Internal(anyhow::anyhow!("path extraction: {}", other.body_text())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use axum::routing::post;
+    use serde::Deserialize;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::http::{DEFAULT_BODY_LIMIT, api_router};
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct Booking {
+        seats: u8,
+    }
+
+    fn app() -> Router {
+        api_router(Router::new().route(
+            "/bookings",
+            post(|Json(b): Json<Booking>| async move { Json(b) }),
+        ))
+    }
+
+    async fn send(
+        body: impl Into<Body>,
+        content_type: &str,
+    ) -> (StatusCode, serde_json::Value, String) {
+        let request = Request::post("/bookings")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        let status = response.status();
+        let media = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or_default(),
+            media,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_valid_body_passes() {
+        let (status, body, _) = send(r#"{"seats":2}"#, "application/json").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["seats"], 2);
+    }
+
+    #[tokio::test]
+    async fn body_problems_are_4xx_problem_json() {
+        let oversized = format!(
+            r#"{{"seats":1,"pad":"{}"}}"#,
+            "x".repeat(DEFAULT_BODY_LIMIT)
+        );
+        for (body, media, expected) in [
+            (
+                r#"{"seats":"#.to_owned(),
+                "application/json",
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                r#"{"seats":2,"role":"admin"}"#.to_owned(),
+                "application/json",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                r#"{"seats":-1}"#.to_owned(),
+                "application/json",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                r#"{"seats":2}"#.to_owned(),
+                "text/plain",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ),
+            (oversized, "application/json", StatusCode::PAYLOAD_TOO_LARGE),
+        ] {
+            let (status, problem, content_type) = send(body.clone(), media).await;
+            assert_eq!(status, expected, "{}", &body[..body.len().min(40)]);
+            assert_eq!(content_type, crate::error::PROBLEM_JSON);
+            assert_eq!(problem["status"], expected.as_u16());
+        }
+        let (_, problem, _) = send(r#"{"seats":2,"role":"admin"}"#, "application/json").await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("unknown field `role`"),
+            "{problem}"
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_routes_and_methods_are_problem_json() {
+        let response = app()
+            .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let response = app()
+            .oneshot(Request::get("/bookings").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            crate::error::PROBLEM_JSON
+        );
     }
 }

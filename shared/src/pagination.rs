@@ -123,14 +123,20 @@ mod tests {
     fn key() -> Key {
         HashMap::from([
             ("pk".to_owned(), AttributeValue::S("EVENT#1".into())),
-            ("starts_at".to_owned(), AttributeValue::N("1767225600".into())),
+            (
+                "starts_at".to_owned(),
+                AttributeValue::N("1767225600".into()),
+            ),
         ])
     }
 
     #[test]
     fn a_cursor_round_trips_to_the_same_key() {
         let cursor = codec().encode("events", Some(&key())).unwrap();
-        assert_eq!(codec().decode("events", Some(&cursor)).unwrap(), Some(key()));
+        assert_eq!(
+            codec().decode("events", Some(&cursor)).unwrap(),
+            Some(key())
+        );
     }
 
     #[test]

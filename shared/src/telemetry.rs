@@ -28,3 +28,13 @@ pub fn init_local() {
         builder.try_init()
     };
 }
+
+/// Logs for tests: written through the test harness, so they show only for failing tests.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _already_set = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_test_writer()
+        .try_init();
+}

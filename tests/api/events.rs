@@ -15,40 +15,87 @@ async fn every_sample_event_goes_through_its_function() {
     let app = spawn_app().await;
     let functions = &app.stack.shared.functions;
     let binaries: BTreeSet<String> = functions.iter().map(|f| f.binary.clone()).collect();
-    let folders: BTreeSet<String> = std::fs::read_dir(repo().join("events")).unwrap()
+    let folders: BTreeSet<String> = std::fs::read_dir(repo().join("events"))
+        .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(folders, binaries, "events/ must have one folder per function binary");
+    assert_eq!(
+        folders, binaries,
+        "events/ must have one folder per function binary"
+    );
 
     let mut pushed = 0;
     for spec in functions {
         let folder = repo().join("events").join(&spec.binary);
-        let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.retain(|p| p.extension().is_some_and(|x| x == "json"));
         assert!(!files.is_empty(), "{} has no sample event", spec.binary);
         for file in files {
             let json = std::fs::read_to_string(&file).unwrap();
             let name = file.display().to_string();
-            match build(&spec.binary, &Env::from_map(spec.env.clone()), &app.stack.aws).unwrap() {
+            match build(
+                &spec.binary,
+                &Env::from_map(spec.env.clone()),
+                &app.stack.aws,
+            )
+            .unwrap()
+            {
                 LocalFunction::Http(router) => {
-                    let request = lambda_http::request::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    let request = lambda_http::request::from_str(&json)
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
                     let response = router.oneshot(request).await.unwrap();
-                    assert!(response.status().is_success(), "{name}: {}", response.status());
+                    assert!(
+                        response.status().is_success(),
+                        "{name}: {}",
+                        response.status()
+                    );
                 }
                 LocalFunction::Queue(handler) => {
-                    let event: SqsEvent = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
-                    let recipients: Vec<String> = event.records.iter()
-                        .map(|r| serde_json::from_str::<serde_json::Value>(r.body.as_deref().unwrap()).unwrap()["payload"]["to"].as_str().unwrap().to_owned())
+                    let event: SqsEvent =
+                        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    let recipients: Vec<String> = event
+                        .records
+                        .iter()
+                        .map(|r| {
+                            serde_json::from_str::<serde_json::Value>(r.body.as_deref().unwrap())
+                                .unwrap()["payload"]["to"]
+                                .as_str()
+                                .unwrap()
+                                .to_owned()
+                        })
                         .collect();
-                    let before: usize = futures_util::future::join_all(recipients.iter().map(|r| app.mail_to(r))).await.iter().map(Vec::len).sum();
+                    let before: usize =
+                        futures_util::future::join_all(recipients.iter().map(|r| app.mail_to(r)))
+                            .await
+                            .iter()
+                            .map(Vec::len)
+                            .sum();
                     let response = handler(event).await.unwrap();
-                    assert!(response.batch_item_failures.is_empty(), "{name}: {:?}", response.batch_item_failures);
-                    let after: usize = futures_util::future::join_all(recipients.iter().map(|r| app.mail_to(r))).await.iter().map(Vec::len).sum();
-                    assert_eq!(after, before + recipients.len(), "{name}: every record must be sent");
+                    assert!(
+                        response.batch_item_failures.is_empty(),
+                        "{name}: {:?}",
+                        response.batch_item_failures
+                    );
+                    let after: usize =
+                        futures_util::future::join_all(recipients.iter().map(|r| app.mail_to(r)))
+                            .await
+                            .iter()
+                            .map(Vec::len)
+                            .sum();
+                    assert_eq!(
+                        after,
+                        before + recipients.len(),
+                        "{name}: every record must be sent"
+                    );
                 }
                 LocalFunction::Scheduled(handler) => {
                     let input: serde_json::Value = serde_json::from_str(&json).unwrap();
-                    handler(input).await.unwrap_or_else(|e| panic!("{name}: {e:#}"));
+                    handler(input)
+                        .await
+                        .unwrap_or_else(|e| panic!("{name}: {e:#}"));
                 }
             }
             pushed += 1;

@@ -23,14 +23,22 @@ fn mail_queue(app: &TestApp) -> JobQueue {
 async fn a_mail_job_put_on_the_queue_is_sent_through_ses() {
     let app = spawn_app().await;
     let to = fresh_address();
-    let job = MailJob::job(uuid::Uuid::new_v4().to_string(), &to, notice("Welcome <friend>", "Hello & welcome."));
+    let job = MailJob::job(
+        uuid::Uuid::new_v4().to_string(),
+        &to,
+        notice("Welcome <friend>", "Hello & welcome."),
+    );
     mail_queue(&app).send(&job).await.unwrap();
 
     let mail = app.wait_for_mail(&to, 1).await;
     assert_eq!(mail.len(), 1, "expected one mail to {to}");
     assert_eq!(mail[0].subject, "Welcome <friend>");
     assert_eq!(mail[0].source, "no-reply@bazaar.example.com");
-    assert!(mail[0].body.contains("Hello &amp; welcome."), "{}", mail[0].body);
+    assert!(
+        mail[0].body.contains("Hello &amp; welcome."),
+        "{}",
+        mail[0].body
+    );
 }
 
 #[tokio::test]
@@ -39,7 +47,10 @@ async fn a_redelivered_or_re_enqueued_mail_job_is_sent_once() {
     let to = fresh_address();
     let job = MailJob::job(format!("welcome:{to}"), &to, notice("Once", "Only once."));
     let queue = mail_queue(&app);
-    queue.send_batch(&[job.clone(), job.clone(), job]).await.unwrap();
+    queue
+        .send_batch(&[job.clone(), job.clone(), job])
+        .await
+        .unwrap();
 
     app.wait_for_mail(&to, 1).await;
     app.wait_until_drained("MailQueue").await;
@@ -50,15 +61,36 @@ async fn a_redelivered_or_re_enqueued_mail_job_is_sent_once() {
 async fn a_poison_message_lands_in_the_dead_letter_queue_while_the_rest_of_its_batch_is_sent() {
     let app = spawn_app().await;
     let (first, second) = (fresh_address(), fresh_address());
-    let good = |to: &str| serde_json::to_string(&MailJob::job(uuid::Uuid::new_v4().to_string(), to, notice("Batch", "fine"))).unwrap();
+    let good = |to: &str| {
+        serde_json::to_string(&MailJob::job(
+            uuid::Uuid::new_v4().to_string(),
+            to,
+            notice("Batch", "fine"),
+        ))
+        .unwrap()
+    };
     let poison = format!("not a mail job {}", uuid::Uuid::new_v4());
     let entries = [good(&first), poison.clone(), good(&second)]
         .into_iter()
         .enumerate()
-        .map(|(i, body)| SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(body).build().unwrap())
+        .map(|(i, body)| {
+            SendMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .message_body(body)
+                .build()
+                .unwrap()
+        })
         .collect();
-    let sent = app.stack.aws.sqs.send_message_batch().queue_url(app.queue_url("MailQueue"))
-        .set_entries(Some(entries)).send().await.unwrap();
+    let sent = app
+        .stack
+        .aws
+        .sqs
+        .send_message_batch()
+        .queue_url(app.queue_url("MailQueue"))
+        .set_entries(Some(entries))
+        .send()
+        .await
+        .unwrap();
     assert!(sent.failed().is_empty());
 
     assert_eq!(app.wait_for_mail(&first, 1).await.len(), 1);
@@ -68,15 +100,35 @@ async fn a_poison_message_lands_in_the_dead_letter_queue_while_the_rest_of_its_b
     let dlq = app.queue_url("MailDeadLetterQueue");
     let deadline = Instant::now() + Duration::from_secs(40);
     let dead = loop {
-        let received = app.stack.aws.sqs.receive_message().queue_url(&dlq).max_number_of_messages(10)
-            .send().await.unwrap().messages.unwrap_or_default();
-        if let Some(message) = received.into_iter().find(|m| m.body() == Some(poison.as_str())) {
+        let received = app
+            .stack
+            .aws
+            .sqs
+            .receive_message()
+            .queue_url(&dlq)
+            .max_number_of_messages(10)
+            .send()
+            .await
+            .unwrap()
+            .messages
+            .unwrap_or_default();
+        if let Some(message) = received
+            .into_iter()
+            .find(|m| m.body() == Some(poison.as_str()))
+        {
             break message;
         }
-        assert!(Instant::now() < deadline, "the poison message never reached the DLQ");
+        assert!(
+            Instant::now() < deadline,
+            "the poison message never reached the DLQ"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     assert_eq!(dead.body(), Some(poison.as_str()));
     app.wait_until_drained("MailQueue").await;
-    assert_eq!(app.mail_to(&first).await.len(), 1, "a retry of the batch must not resend good mail");
+    assert_eq!(
+        app.mail_to(&first).await.len(),
+        1,
+        "a retry of the batch must not resend good mail"
+    );
 }

@@ -23,24 +23,60 @@ async fn provisioning_creates_every_table_queue_bucket_and_identity_of_the_templ
     for id in tables {
         let props = &template.resources[id].properties;
         let name = app.name_of(id);
-        assert!(name.contains(&app.stage), "{name} is not scoped to the stage");
-        let table = aws.dynamodb.describe_table().table_name(&name).send().await
+        assert!(
+            name.contains(&app.stage),
+            "{name} is not scoped to the stage"
+        );
+        let table = aws
+            .dynamodb
+            .describe_table()
+            .table_name(&name)
+            .send()
+            .await
             .unwrap_or_else(|e| panic!("table {id} ({name}) missing: {e:?}"))
-            .table.unwrap();
-        let keys: Vec<String> = table.key_schema().iter().map(|k| k.attribute_name().to_owned()).collect();
-        let declared: Vec<String> = props["KeySchema"].as_sequence().unwrap().iter()
-            .map(|k| k["AttributeName"].as_str().unwrap().to_owned()).collect();
+            .table
+            .unwrap();
+        let keys: Vec<String> = table
+            .key_schema()
+            .iter()
+            .map(|k| k.attribute_name().to_owned())
+            .collect();
+        let declared: Vec<String> = props["KeySchema"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|k| k["AttributeName"].as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(keys, declared, "key schema of {id}");
-        let indexes: BTreeSet<String> = table.global_secondary_indexes().iter()
-            .map(|i| i.index_name().unwrap().to_owned()).collect();
-        let declared: BTreeSet<String> = props.get("GlobalSecondaryIndexes").and_then(|v| v.as_sequence())
-            .map(|s| s.iter().map(|i| i["IndexName"].as_str().unwrap().to_owned()).collect())
+        let indexes: BTreeSet<String> = table
+            .global_secondary_indexes()
+            .iter()
+            .map(|i| i.index_name().unwrap().to_owned())
+            .collect();
+        let declared: BTreeSet<String> = props
+            .get("GlobalSecondaryIndexes")
+            .and_then(|v| v.as_sequence())
+            .map(|s| {
+                s.iter()
+                    .map(|i| i["IndexName"].as_str().unwrap().to_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(indexes, declared, "indexes of {id}");
         if let Some(ttl) = props.get("TimeToLiveSpecification") {
-            let described = aws.dynamodb.describe_time_to_live().table_name(&name).send().await.unwrap();
+            let described = aws
+                .dynamodb
+                .describe_time_to_live()
+                .table_name(&name)
+                .send()
+                .await
+                .unwrap();
             let described = described.time_to_live_description().unwrap();
-            assert_eq!(described.attribute_name(), ttl["AttributeName"].as_str(), "TTL of {id}");
+            assert_eq!(
+                described.attribute_name(),
+                ttl["AttributeName"].as_str(),
+                "TTL of {id}"
+            );
         }
     }
 
@@ -48,20 +84,47 @@ async fn provisioning_creates_every_table_queue_bucket_and_identity_of_the_templ
     assert!(!queues.is_empty());
     for id in queues {
         let props = &template.resources[id].properties;
-        let attrs = aws.sqs.get_queue_attributes().queue_url(app.queue_url(id))
-            .attribute_names(QueueAttributeName::All).send().await
+        let attrs = aws
+            .sqs
+            .get_queue_attributes()
+            .queue_url(app.queue_url(id))
+            .attribute_names(QueueAttributeName::All)
+            .send()
+            .await
             .unwrap_or_else(|e| panic!("queue {id} missing: {e:?}"))
-            .attributes.unwrap();
-        assert_eq!(attrs[&QueueAttributeName::VisibilityTimeout], TEST_VISIBILITY_TIMEOUT.to_string());
+            .attributes
+            .unwrap();
+        assert_eq!(
+            attrs[&QueueAttributeName::VisibilityTimeout],
+            TEST_VISIBILITY_TIMEOUT.to_string()
+        );
         if let Some(retention) = props.get("MessageRetentionPeriod") {
-            assert_eq!(attrs[&QueueAttributeName::MessageRetentionPeriod], retention.as_u64().unwrap().to_string());
+            assert_eq!(
+                attrs[&QueueAttributeName::MessageRetentionPeriod],
+                retention.as_u64().unwrap().to_string()
+            );
         }
         if let Some(redrive) = props.get("RedrivePolicy") {
-            let policy: Value = serde_json::from_str(&attrs[&QueueAttributeName::RedrivePolicy]).unwrap();
-            let max = policy["maxReceiveCount"].as_u64().or_else(|| policy["maxReceiveCount"].as_str()?.parse().ok());
-            assert_eq!(max, redrive["maxReceiveCount"].as_u64(), "maxReceiveCount of {id}");
-            let declared = app.stack.resolver.string(&redrive["deadLetterTargetArn"]).unwrap();
-            assert_eq!(policy["deadLetterTargetArn"], declared.as_str(), "dead-letter queue of {id}");
+            let policy: Value =
+                serde_json::from_str(&attrs[&QueueAttributeName::RedrivePolicy]).unwrap();
+            let max = policy["maxReceiveCount"]
+                .as_u64()
+                .or_else(|| policy["maxReceiveCount"].as_str()?.parse().ok());
+            assert_eq!(
+                max,
+                redrive["maxReceiveCount"].as_u64(),
+                "maxReceiveCount of {id}"
+            );
+            let declared = app
+                .stack
+                .resolver
+                .string(&redrive["deadLetterTargetArn"])
+                .unwrap();
+            assert_eq!(
+                policy["deadLetterTargetArn"],
+                declared.as_str(),
+                "dead-letter queue of {id}"
+            );
             assert!(declared.contains(&app.stage), "{declared}");
         }
     }
@@ -69,12 +132,20 @@ async fn provisioning_creates_every_table_queue_bucket_and_identity_of_the_templ
     let buckets: Vec<&str> = template.ids_of(BUCKET).collect();
     assert!(!buckets.is_empty());
     for id in buckets {
-        aws.s3.head_bucket().bucket(app.name_of(id)).send().await
+        aws.s3
+            .head_bucket()
+            .bucket(app.name_of(id))
+            .send()
+            .await
             .unwrap_or_else(|e| panic!("bucket {id} missing: {e:?}"));
     }
 
     for id in template.ids_of(EMAIL_IDENTITY) {
-        aws.ses.get_email_identity().email_identity(app.name_of(id)).send().await
+        aws.ses
+            .get_email_identity()
+            .email_identity(app.name_of(id))
+            .send()
+            .await
             .unwrap_or_else(|e| panic!("SES identity {id} missing: {e:?}"));
     }
 }
@@ -98,7 +169,10 @@ async fn routes_and_methods_missing_from_the_template_are_404_problems() {
         app.http.post(app.url("/health")).send().await.unwrap(),
     ] {
         assert_eq!(response.status(), 404);
-        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["status"], 404);
         assert_eq!(problem["type"], "urn:bazaar:problem:not-found");
@@ -110,11 +184,21 @@ fn template_routes() -> BTreeSet<String> {
     let template = template();
     let mut routes = BTreeSet::new();
     for id in template.ids_of(bazaar_local::template::FUNCTION) {
-        let Some(events) = template.resources[id].properties.get("Events").and_then(|e| e.as_mapping()) else { continue };
+        let Some(events) = template.resources[id]
+            .properties
+            .get("Events")
+            .and_then(|e| e.as_mapping())
+        else {
+            continue;
+        };
         for event in events.values() {
             if event["Type"].as_str() == Some("HttpApi") {
                 let p = &event["Properties"];
-                routes.insert(format!("{} {}", p["Method"].as_str().unwrap().to_uppercase(), p["Path"].as_str().unwrap()));
+                routes.insert(format!(
+                    "{} {}",
+                    p["Method"].as_str().unwrap().to_uppercase(),
+                    p["Path"].as_str().unwrap()
+                ));
             }
         }
     }

@@ -35,7 +35,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut StackConfig)) -> TestApp {
-    bazaar_shared::telemetry::init_local();
+    bazaar_shared::telemetry::init_for_tests();
     let stage = fresh_stage();
     let mut config = StackConfig::from_env(repo(), &stage);
     config.provision.visibility_timeout = Some(TEST_VISIBILITY_TIMEOUT);
@@ -62,7 +62,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).send().await.expect("request failed")
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 
     /// A physical resource name (table, bucket, …) of this test's stage.
@@ -71,7 +75,11 @@ impl TestApp {
     }
 
     pub fn queue_url(&self, logical_id: &str) -> String {
-        self.stack.resolver.queue_url(logical_id).unwrap().to_owned()
+        self.stack
+            .resolver
+            .queue_url(logical_id)
+            .unwrap()
+            .to_owned()
     }
 
     /// Every mail sent to `address` so far.
@@ -114,14 +122,22 @@ impl TestApp {
                 .attributes
                 .unwrap_or_default();
             let count = |name: aws_sdk_sqs::types::QueueAttributeName| {
-                attrs.get(&name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0)
+                attrs
+                    .get(&name)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(0)
             };
             let left = count(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-                + count(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible);
+                + count(
+                    aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+                );
             if left == 0 {
                 return;
             }
-            assert!(Instant::now() < deadline, "{logical_id} still holds {left} messages");
+            assert!(
+                Instant::now() < deadline,
+                "{logical_id} still holds {left} messages"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }

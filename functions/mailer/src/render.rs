@@ -58,9 +58,14 @@ mod tests {
             text: "<script>alert(1)</script>\nline two\n\nnext paragraph".into(),
         });
         assert_eq!(rendered.subject, "Tom & Jerry");
-        assert_eq!(rendered.text, "<script>alert(1)</script>\nline two\n\nnext paragraph");
+        assert_eq!(
+            rendered.text,
+            "<script>alert(1)</script>\nline two\n\nnext paragraph"
+        );
         assert!(!rendered.html.contains("<script>"));
-        assert!(rendered.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;<br>line two</p><p>next paragraph</p>"));
+        assert!(rendered.html.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;<br>line two</p><p>next paragraph</p>"
+        ));
         assert!(rendered.html.contains("<title>Tom &amp; Jerry</title>"));
     }
 }
