@@ -11,6 +11,7 @@ use axum::Router;
 use bazaar_shared::{AwsClients, Env};
 use futures_util::future::BoxFuture;
 use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 /// An SQS-triggered function.
 pub type QueueHandler =
@@ -33,6 +34,12 @@ pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalF
     Ok(match binary {
         "system" => LocalFunction::Http(bazaar_system::router(
             bazaar_system::SystemState::from_env(env)?,
+        )),
+        "auth" => {
+            LocalFunction::Http(bazaar_identity::auth_router(bazaar_identity::AuthState::from_env(env, aws)?))
+        }
+        "users" => LocalFunction::Http(bazaar_identity::users_router(
+            bazaar_identity::UsersState::from_env(env, aws)?,
         )),
         "mailer" => {
             let mailer = bazaar_mailer::Mailer::from_env(env, aws)?;
@@ -63,5 +70,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         )
         .build();
     doc.merge(bazaar_system::ApiDoc::openapi());
+    doc.merge(bazaar_identity::AuthApiDoc::openapi());
+    doc.merge(bazaar_identity::ProfileApiDoc::openapi());
+    doc.merge(bazaar_identity::AdminApiDoc::openapi());
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
     doc
 }

@@ -75,22 +75,22 @@ fn method_filter(method: &str) -> Option<MethodFilter> {
 
 /// Hands the request to the function's router with the context a Lambda behind an HTTP API
 /// (payload v2) receives.
-async fn forward(
-    function: Router,
-    route_key: String,
-    stage: String,
-    mut request: Request,
-) -> Response {
+async fn forward(function: Router, route_key: String, stage: String, request: Request) -> Response {
+    // A fresh request, as Lambda builds one: the dev server's own routing state (matched path
+    // parameters and other extensions) must not leak into the function's router.
+    let (parts, body) = request.into_parts();
+    let mut request = Request::new(body);
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.version_mut() = parts.version;
+    *request.headers_mut() = parts.headers;
     let mut context = ApiGatewayV2httpRequestContext::default();
     context.route_key = Some(route_key);
     context.stage = Some(stage);
     context.apiid = Some("local".to_owned());
-    context.request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.clone());
-    context.http.method = request.method().clone();
-    context.http.path = Some(request.uri().path().to_owned());
+    context.request_id = parts.extensions.get::<RequestId>().map(|id| id.0.clone());
+    context.http.method = parts.method;
+    context.http.path = Some(parts.uri.path().to_owned());
     context.http.protocol = Some("HTTP/1.1".to_owned());
     context.time_epoch = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
     request

@@ -100,6 +100,8 @@ pub struct Resolver {
     account: String,
     physical: HashMap<String, Physical>,
     queue_urls: HashMap<String, String>,
+    /// Secrets Manager secrets by name (JSON objects), for `{{resolve:secretsmanager:…}}`.
+    secrets: HashMap<String, serde_json::Value>,
 }
 
 impl Resolver {
@@ -127,6 +129,7 @@ impl Resolver {
             account: account.to_owned(),
             physical: HashMap::new(),
             queue_urls: HashMap::new(),
+            secrets: HashMap::new(),
         };
         let stack = resolver.stack_name();
         for (id, resource) in &template.resources {
@@ -165,6 +168,53 @@ impl Resolver {
             .get(logical_id)
             .map(|p| p.name.as_str())
             .ok_or_else(|| anyhow!("no resource {logical_id} in the template"))
+    }
+
+    /// Provides the secrets that dynamic references name.
+    pub fn set_secret(&mut self, name: &str, value: serde_json::Value) {
+        self.secrets.insert(name.to_owned(), value);
+    }
+
+    pub fn secret(&self, name: &str) -> Option<&serde_json::Value> {
+        self.secrets.get(name)
+    }
+
+    /// Replaces `{{resolve:secretsmanager:NAME:SecretString:KEY}}` with the local secret.
+    fn dynamic_references(&self, text: &str) -> anyhow::Result<String> {
+        const START: &str = "{{resolve:secretsmanager:";
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(START) {
+            out.push_str(&rest[..start]);
+            let body_start = start + START.len();
+            let end = rest[body_start..]
+                .find("}}")
+                .ok_or_else(|| anyhow!("unclosed dynamic reference in {text}"))?;
+            let body = &rest[body_start..body_start + end];
+            let parts: Vec<&str> = body.split(':').collect();
+            let (name, key) = match parts.as_slice() {
+                [name] => (*name, None),
+                [name, "SecretString"] => (*name, None),
+                [name, "SecretString", key, ..] => (*name, Some(*key)),
+                _ => bail!("dynamic reference {body}: expected NAME:SecretString:KEY"),
+            };
+            let secret = self
+                .secrets
+                .get(name)
+                .ok_or_else(|| anyhow!("secret {name} is not provided to the local stack"))?;
+            let value = match key {
+                Some(key) => secret
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| anyhow!("secret {name} has no string key {key}"))?
+                    .to_owned(),
+                None => secret.to_string(),
+            };
+            out.push_str(&value);
+            rest = &rest[body_start + end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
     }
 
     /// Records the URL a queue got when it was created (what `!Ref Queue` gives).
@@ -262,13 +312,16 @@ impl Resolver {
         Ok(match value {
             Value::Tagged(tagged) => {
                 let tag = tagged.tag.to_string();
-                Value::String(self.intrinsic(tag.trim_start_matches('!'), &tagged.value)?)
+                let text = self.intrinsic(tag.trim_start_matches('!'), &tagged.value)?;
+                Value::String(self.dynamic_references(&text)?)
             }
+            Value::String(text) => Value::String(self.dynamic_references(text)?),
             Value::Mapping(map) => {
                 if map.len() == 1 {
                     let (k, v) = map.iter().next().expect("one entry");
                     if let Some(name) = k.as_str().and_then(long_form) {
-                        return Ok(Value::String(self.intrinsic(name, v)?));
+                        let text = self.intrinsic(name, v)?;
+                        return Ok(Value::String(self.dynamic_references(&text)?));
                     }
                 }
                 let mut out = serde_norway::Mapping::new();
@@ -309,12 +362,14 @@ impl Resolver {
                 )),
                 other => self.attribute(&self.string(other)?),
             },
+            // The text of a !Sub is a literal: it is substituted first, and dynamic references
+            // in the result are resolved after.
             "Sub" => match arg {
                 Value::Sequence(parts) if parts.len() == 2 => {
                     let vars: HashMap<String, String> = self.typed(&parts[1])?;
-                    self.substitute(&self.string(&parts[0])?, &vars)
+                    self.substitute(&literal(&parts[0])?, &vars)
                 }
-                other => self.substitute(&self.string(other)?, &HashMap::new()),
+                other => self.substitute(&literal(other)?, &HashMap::new()),
             },
             "Join" => match arg {
                 Value::Sequence(parts) if parts.len() == 2 => {
@@ -336,6 +391,10 @@ fn long_form(key: &str) -> Option<&'static str> {
         "Fn::Join" => "Join",
         _ => return None,
     })
+}
+
+fn literal(value: &Value) -> anyhow::Result<String> {
+    scalar(value).ok_or_else(|| anyhow!("expected a literal string, found {value:?}"))
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -371,6 +430,7 @@ Resources:
           C: { "Fn::Sub": ["${X}-${AWS::Region}", { X: !Ref Stage }] }
           D: !Ref Dlq
           E: !Join [":", [a, !Ref Stage]]
+          F: !Sub "{{resolve:secretsmanager:bazaar/${Stage}/keys:SecretString:k}}"
 "#;
 
     #[test]
@@ -380,6 +440,7 @@ Resources:
         let mut resolver =
             Resolver::new(&template, &overrides, "us-east-1", "123456789012").unwrap();
         resolver.set_queue_url("Dlq", "http://q/123456789012/bazaar-t1-dlq".into());
+        resolver.set_secret("bazaar/t1/keys", serde_json::json!({"k": "s3cret"}));
         let env = &template.resources["Fn"].properties["Environment"]["Variables"];
         let vars: HashMap<String, String> = resolver.typed(env).unwrap();
         assert_eq!(vars["A"], "bazaar-t1-Table");
@@ -390,6 +451,7 @@ Resources:
         assert_eq!(vars["C"], "t1-us-east-1");
         assert_eq!(vars["D"], "http://q/123456789012/bazaar-t1-dlq");
         assert_eq!(vars["E"], "a:t1");
+        assert_eq!(vars["F"], "s3cret");
         assert_eq!(resolver.queue_by_arn(&vars["B"]), Some("Dlq"));
     }
 

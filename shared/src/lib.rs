@@ -5,6 +5,7 @@
 //! extractors that use it, opaque pagination cursors, the SQS job envelope, the mail job type,
 //! the idempotency store used by every job consumer, and log set-up.
 
+pub mod auth;
 pub mod aws;
 pub mod config;
 pub mod dynamo;

@@ -19,6 +19,20 @@ pub struct MailJob {
 pub enum MailMessage {
     /// A plain notice: a subject and a text body (escaped into the HTML part).
     Notice { subject: String, text: String },
+    /// A one-time code for e-mail verification or a password reset.
+    OneTimeCode {
+        code: String,
+        purpose: CodePurpose,
+        valid_minutes: u32,
+    },
+}
+
+/// What a one-time code mail is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodePurpose {
+    VerifyEmail,
+    ResetPassword,
 }
 
 impl MailJob {

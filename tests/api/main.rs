@@ -2,6 +2,8 @@
 //! One binary (one link) for every context; each test starts its own stack on a fresh stage.
 
 mod events;
+mod identity;
+mod identity_admin;
 mod mailer;
 mod platform;
 mod support;

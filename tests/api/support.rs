@@ -147,3 +147,111 @@ impl TestApp {
 pub fn fresh_address() -> String {
     format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
 }
+
+/// A signed-in test user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub user_id: String,
+    pub email: String,
+    pub password: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The first run of exactly six digits in a mail body: the one-time code.
+pub fn code_in(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 6 {
+                return Some(body[start..i].to_owned());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.http.post(self.url(path)).json(&body).send().await.expect("request failed")
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request failed")
+    }
+
+    pub async fn post_as(&self, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {
+        self.http.post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request failed")
+    }
+
+    /// The code of the `nth` (1-based) mail sent to `email`.
+    pub async fn code_from_mail(&self, email: &str, nth: usize) -> String {
+        let mail = self.wait_for_mail(email, nth).await;
+        assert!(mail.len() >= nth, "mail #{nth} to {email} never came");
+        code_in(&mail[nth - 1].body).expect("the mail carries a 6-digit code")
+    }
+
+    pub async fn register(&self, email: &str, role: &str) -> reqwest::Response {
+        self.post_json(
+            "/auth/register",
+            serde_json::json!({"email": email, "password": PASSWORD, "display_name": "Test User", "role": role}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json("/auth/login", serde_json::json!({"email": email, "password": password})).await
+    }
+
+    /// Registers, verifies with the mailed code, and signs in.
+    pub async fn signed_in_user(&self, role: &str) -> TestUser {
+        let email = fresh_address();
+        let registered = self.register(&email, role).await;
+        assert_eq!(registered.status(), 201, "{}", registered.text().await.unwrap());
+        let user_id = registered.json::<serde_json::Value>().await.unwrap()["user_id"].as_str().unwrap().to_owned();
+        let code = self.code_from_mail(&email, 1).await;
+        let verified = self.post_json("/auth/verify", serde_json::json!({"email": email, "code": code})).await;
+        assert_eq!(verified.status(), 200);
+        self.sign_in(&user_id, &email, PASSWORD).await
+    }
+
+    pub async fn sign_in(&self, user_id: &str, email: &str, password: &str) -> TestUser {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let tokens: serde_json::Value = response.json().await.unwrap();
+        TestUser {
+            user_id: user_id.to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+            access: tokens["access_token"].as_str().unwrap().to_owned(),
+            refresh: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub fn identity_store(&self) -> bazaar_identity::store::Store {
+        bazaar_identity::store::Store::new(self.stack.aws.dynamodb.clone(), self.name_of("IdentityTable"))
+    }
+
+    /// An admin made the way an operator makes the first one, signed in.
+    pub async fn signed_in_admin(&self) -> TestUser {
+        let email = fresh_address();
+        let made = bazaar_identity::bootstrap::ensure_admin(&self.identity_store(), &email, Some(PASSWORD.to_owned()))
+            .await
+            .unwrap();
+        self.sign_in(&made.user_id, &email, PASSWORD).await
+    }
+
+    /// The stage's key secret (what Secrets Manager holds on AWS).
+    pub fn keys(&self) -> serde_json::Value {
+        self.stack.resolver.secret(&format!("bazaar/{}/keys", self.stage)).unwrap().clone()
+    }
+}

@@ -1,6 +1,6 @@
 //! Turns a typed mail message into its subject, text and HTML parts.
 
-use bazaar_shared::mail::MailMessage;
+use bazaar_shared::mail::{CodePurpose, MailMessage};
 
 /// A mail ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,25 @@ pub fn render(message: &MailMessage) -> Rendered {
             text: text.clone(),
             html: html_page(subject, text),
         },
+        MailMessage::OneTimeCode {
+            code,
+            purpose,
+            valid_minutes,
+        } => {
+            let (subject, action) = match purpose {
+                CodePurpose::VerifyEmail => ("Your Bazaar verification code", "verify your e-mail address"),
+                CodePurpose::ResetPassword => ("Your Bazaar password reset code", "reset your password"),
+            };
+            let text = format!(
+                "Your code to {action} is {code}\n\nIt is valid for {valid_minutes} minutes and can be used once. \
+                 If you did not ask for it, ignore this mail."
+            );
+            Rendered {
+                subject: subject.to_owned(),
+                html: html_page(subject, &text),
+                text,
+            }
+        }
     }
 }
 
@@ -67,5 +86,17 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;<br>line two</p><p>next paragraph</p>"
         ));
         assert!(rendered.html.contains("<title>Tom &amp; Jerry</title>"));
+    }
+
+    #[test]
+    fn one_time_codes_say_what_they_are_for() {
+        let rendered = render(&MailMessage::OneTimeCode {
+            code: "042917".into(),
+            purpose: CodePurpose::ResetPassword,
+            valid_minutes: 10,
+        });
+        assert_eq!(rendered.subject, "Your Bazaar password reset code");
+        assert!(rendered.text.contains("reset your password is 042917"));
+        assert!(rendered.html.contains("042917"));
     }
 }
