@@ -31,7 +31,10 @@ async fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("keys") => {
-            println!("{}", serde_json::to_string_pretty(&bazaar_local::keys::generate()?)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&bazaar_local::keys::generate()?)?
+            );
             Ok(())
         }
         Some("admin") => {
@@ -43,7 +46,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 async fn admin(args: &[String]) -> anyhow::Result<()> {
@@ -51,9 +56,17 @@ async fn admin(args: &[String]) -> anyhow::Result<()> {
         bail!("{USAGE}");
     };
     let aws = AwsClients::from_env().await;
-    let done = ensure_admin(&Store::new(aws.dynamodb.clone(), table), &email, flag(args, "--password")).await?;
+    let done = ensure_admin(
+        &Store::new(aws.dynamodb.clone(), table),
+        &email,
+        flag(args, "--password"),
+    )
+    .await?;
     match (done.created, done.generated_password) {
-        (true, Some(password)) => println!("created admin {email} (id {}) with password: {password}", done.user_id),
+        (true, Some(password)) => println!(
+            "created admin {email} (id {}) with password: {password}",
+            done.user_id
+        ),
         (true, None) => println!("created admin {email} (id {})", done.user_id),
         (false, _) => println!("{email} (id {}) is an admin", done.user_id),
     }
@@ -63,23 +76,40 @@ async fn admin(args: &[String]) -> anyhow::Result<()> {
 async fn serve(args: &[String]) -> anyhow::Result<()> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let stage = flag(args, "--stage").unwrap_or_else(|| "dev".to_owned());
-    let port: u16 = flag(args, "--port").map(|p| p.parse()).transpose().context(USAGE)?.unwrap_or(3000);
-    let visibility: u32 = flag(args, "--visibility-timeout").map(|v| v.parse()).transpose().context(USAGE)?.unwrap_or(5);
+    let port: u16 = flag(args, "--port")
+        .map(|p| p.parse())
+        .transpose()
+        .context(USAGE)?
+        .unwrap_or(3000);
+    let visibility: u32 = flag(args, "--visibility-timeout")
+        .map(|v| v.parse())
+        .transpose()
+        .context(USAGE)?
+        .unwrap_or(5);
     let mut config = StackConfig::from_env(repo, &stage);
     config.bind = SocketAddr::from(([127, 0, 0, 1], port));
     config.provision.visibility_timeout = Some(visibility);
     let stack = LocalStack::start(config).await?;
-    let store = Store::new(stack.aws.dynamodb.clone(), stack.resolver.name_of("IdentityTable")?);
+    let store = Store::new(
+        stack.aws.dynamodb.clone(),
+        stack.resolver.name_of("IdentityTable")?,
+    );
     let admin = ensure_admin(&store, LOCAL_ADMIN, None).await?;
 
     let url = &stack.base_url;
     println!("Bazaar is running (stage {stage}) at {url}");
     for function in &stack.shared.functions {
         for route in &function.routes {
-            println!("  {:<7} {url}{}  -> {}", route.method, route.path, function.logical_id);
+            println!(
+                "  {:<7} {url}{}  -> {}",
+                route.method, route.path, function.logical_id
+            );
         }
         for queue in &function.queues {
-            println!("  queue   {}  -> {}", queue.queue_logical_id, function.logical_id);
+            println!(
+                "  queue   {}  -> {}",
+                queue.queue_logical_id, function.logical_id
+            );
         }
         for schedule in &function.schedules {
             println!(

@@ -35,9 +35,9 @@ pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalF
         "system" => LocalFunction::Http(bazaar_system::router(
             bazaar_system::SystemState::from_env(env)?,
         )),
-        "auth" => {
-            LocalFunction::Http(bazaar_identity::auth_router(bazaar_identity::AuthState::from_env(env, aws)?))
-        }
+        "auth" => LocalFunction::Http(bazaar_identity::auth_router(
+            bazaar_identity::AuthState::from_env(env, aws)?,
+        )),
         "users" => LocalFunction::Http(bazaar_identity::users_router(
             bazaar_identity::UsersState::from_env(env, aws)?,
         )),
@@ -76,7 +76,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
     );
     doc
 }

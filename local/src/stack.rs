@@ -144,7 +144,10 @@ impl LocalStack {
         parameters.insert("Stage".to_owned(), config.stage.clone());
         let mut resolver = Resolver::new(&template, &parameters, &config.region, ACCOUNT)?;
         // What Secrets Manager holds on AWS: made fresh for every local stack.
-        resolver.set_secret(&format!("bazaar/{}/keys", config.stage), crate::keys::generate()?);
+        resolver.set_secret(
+            &format!("bazaar/{}/keys", config.stage),
+            crate::keys::generate()?,
+        );
         let aws = AwsClients::for_endpoints(
             &config.aws_endpoint,
             &config.dynamodb_endpoint,

@@ -29,7 +29,9 @@ pub const AUDIENCE: &str = "bazaar-api";
 pub const ACCESS_TOKEN_TYPE: &str = "access";
 
 /// A role an account can hold. Accounts may hold several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Prize-bond owner (the plain, default role).
@@ -124,8 +126,14 @@ impl Caller {
 /// account or losing a role revokes it, and with it every access token it issued.
 pub fn session_key(user_id: &str, session_id: &str) -> HashMap<String, AttributeValue> {
     HashMap::from([
-        ("pk".to_owned(), AttributeValue::S(format!("USER#{user_id}"))),
-        ("sk".to_owned(), AttributeValue::S(format!("SESSION#{session_id}"))),
+        (
+            "pk".to_owned(),
+            AttributeValue::S(format!("USER#{user_id}")),
+        ),
+        (
+            "sk".to_owned(),
+            AttributeValue::S(format!("SESSION#{session_id}")),
+        ),
     ])
 }
 
@@ -140,7 +148,9 @@ pub struct TokenVerifier {
 
 impl std::fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenVerifier").field("table", &self.table).finish_non_exhaustive()
+        f.debug_struct("TokenVerifier")
+            .field("table", &self.table)
+            .finish_non_exhaustive()
     }
 }
 
@@ -197,7 +207,11 @@ impl TokenVerifier {
             .context("checking the session of an access token")?
             .item
             .ok_or_else(|| unauthorized("This session has ended; sign in again."))?;
-        let revoked = session.get("revoked").and_then(|v| v.as_bool().ok()).copied().unwrap_or(true);
+        let revoked = session
+            .get("revoked")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(true);
         let expires_at = session
             .get("expires_at")
             .and_then(|v| v.as_n().ok())
@@ -238,7 +252,8 @@ where
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
-        let token = bearer_token(parts).ok_or_else(|| unauthorized("Sign in: send Authorization: Bearer <access token>."))?;
+        let token = bearer_token(parts)
+            .ok_or_else(|| unauthorized("Sign in: send Authorization: Bearer <access token>."))?;
         let caller = Arc::<TokenVerifier>::from_ref(state).verify(token).await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)

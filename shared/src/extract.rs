@@ -1,9 +1,9 @@
 //! Extractors whose rejections are answered in our problem+json shape instead of axum's plain
 //! text, so a malformed body, query or path is a clear 4xx like every other client error.
 
+use axum::body::Bytes;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
-use axum::body::Bytes;
 use axum::extract::Request;
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
@@ -43,13 +43,16 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(request, state).await.map(RawBody).map_err(|rejection: BytesRejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(rejection.body_text())
-            }
-        })
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection: BytesRejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest(rejection.body_text())
+                }
+            })
     }
 }
 

@@ -55,7 +55,11 @@ async fn every_sample_event_goes_through_its_function() {
                     // `name-401.json` expects 401; any other sample expects success.
                     match expected_status(&file) {
                         Some(status) => assert_eq!(response.status().as_u16(), status, "{name}"),
-                        None => assert!(response.status().is_success(), "{name}: {}", response.status()),
+                        None => assert!(
+                            response.status().is_success(),
+                            "{name}: {}",
+                            response.status()
+                        ),
                     }
                 }
                 LocalFunction::Queue(handler) => {

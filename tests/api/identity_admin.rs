@@ -10,12 +10,21 @@ fn admin_routes(user_id: &str) -> Vec<(String, String)> {
     let template = Template::load(&repo().join("template.yaml")).unwrap();
     let mut routes = Vec::new();
     for id in template.ids_of(FUNCTION) {
-        let Some(events) = template.resources[id].properties.get("Events").and_then(|e| e.as_mapping()) else { continue };
+        let Some(events) = template.resources[id]
+            .properties
+            .get("Events")
+            .and_then(|e| e.as_mapping())
+        else {
+            continue;
+        };
         for event in events.values() {
             let path = event["Properties"]["Path"].as_str().unwrap_or_default();
             if event["Type"].as_str() == Some("HttpApi") && path.starts_with("/admin") {
                 let path = path.replace("{id}", user_id).replace("{role}", "organizer");
-                routes.push((event["Properties"]["Method"].as_str().unwrap().to_owned(), path));
+                routes.push((
+                    event["Properties"]["Method"].as_str().unwrap().to_owned(),
+                    path,
+                ));
             }
         }
     }
@@ -30,9 +39,20 @@ async fn every_admin_route_refuses_non_admins_with_403_and_anonymous_callers_wit
     assert!(routes.len() >= 7, "{routes:?}");
     for (method, path) in routes {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let anonymous = app.http.request(method.clone(), app.url(&path)).send().await.unwrap();
+        let anonymous = app
+            .http
+            .request(method.clone(), app.url(&path))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(anonymous.status(), 401, "{method} {path}");
-        let member = app.http.request(method.clone(), app.url(&path)).bearer_auth(&user.access).send().await.unwrap();
+        let member = app
+            .http
+            .request(method.clone(), app.url(&path))
+            .bearer_auth(&user.access)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(member.status(), 403, "{method} {path}");
         assert_eq!(member.headers()["content-type"], "application/problem+json");
     }
@@ -47,39 +67,136 @@ async fn admins_grant_and_revoke_roles_disable_and_enable_with_an_audit_trail() 
     let admin = app.signed_in_admin().await;
     let user = app.signed_in_user("customer").await;
 
-    let granted = app.http.put(app.url(&format!("/admin/users/{}/roles/broker", user.user_id))).bearer_auth(&admin.access).send().await.unwrap();
+    let granted = app
+        .http
+        .put(app.url(&format!("/admin/users/{}/roles/broker", user.user_id)))
+        .bearer_auth(&admin.access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(granted.status(), 200, "{}", granted.text().await.unwrap());
     let profile: Value = granted.json().await.unwrap();
     assert_eq!(profile["roles"], json!(["customer", "broker"]));
 
-    let brokers: Value = app.get_as("/admin/users?role=broker", &admin.access).await.json().await.unwrap();
-    let ids: Vec<&str> = brokers["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    let brokers: Value = app
+        .get_as("/admin/users?role=broker", &admin.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = brokers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [user.user_id.as_str()]);
-    assert!(app.get_as("/admin/users?role=wizard", &admin.access).await.status().is_client_error());
+    assert!(
+        app.get_as("/admin/users?role=wizard", &admin.access)
+            .await
+            .status()
+            .is_client_error()
+    );
 
     // The new role is in the next token.
-    let refreshed: Value = app.post_json("/auth/refresh", json!({"refresh_token": user.refresh})).await.json().await.unwrap();
+    let refreshed: Value = app
+        .post_json("/auth/refresh", json!({"refresh_token": user.refresh}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let access = refreshed["access_token"].as_str().unwrap().to_owned();
     assert_eq!(app.get_as("/me", &access).await.status(), 200);
 
-    let disabled = app.post_as(&format!("/admin/users/{}/disable", user.user_id), &admin.access, json!({})).await;
+    let disabled = app
+        .post_as(
+            &format!("/admin/users/{}/disable", user.user_id),
+            &admin.access,
+            json!({}),
+        )
+        .await;
     assert_eq!(disabled.status(), 200, "{}", disabled.text().await.unwrap());
-    assert_eq!(app.get_as("/me", &access).await.status(), 401, "sessions end when disabled");
+    assert_eq!(
+        app.get_as("/me", &access).await.status(),
+        401,
+        "sessions end when disabled"
+    );
     assert_eq!(app.login(&user.email, PASSWORD).await.status(), 403);
-    assert_eq!(app.post_as(&format!("/admin/users/{}/disable", user.user_id), &admin.access, json!({})).await.status(), 409);
-    assert_eq!(app.post_as(&format!("/admin/users/{}/disable", admin.user_id), &admin.access, json!({})).await.status(), 409);
+    assert_eq!(
+        app.post_as(
+            &format!("/admin/users/{}/disable", user.user_id),
+            &admin.access,
+            json!({})
+        )
+        .await
+        .status(),
+        409
+    );
+    assert_eq!(
+        app.post_as(
+            &format!("/admin/users/{}/disable", admin.user_id),
+            &admin.access,
+            json!({})
+        )
+        .await
+        .status(),
+        409
+    );
 
-    assert_eq!(app.post_as(&format!("/admin/users/{}/enable", user.user_id), &admin.access, json!({})).await.status(), 200);
+    assert_eq!(
+        app.post_as(
+            &format!("/admin/users/{}/enable", user.user_id),
+            &admin.access,
+            json!({})
+        )
+        .await
+        .status(),
+        200
+    );
     let back = app.sign_in(&user.user_id, &user.email, PASSWORD).await;
-    let revoked = app.http.delete(app.url(&format!("/admin/users/{}/roles/broker", user.user_id))).bearer_auth(&admin.access).send().await.unwrap();
+    let revoked = app
+        .http
+        .delete(app.url(&format!("/admin/users/{}/roles/broker", user.user_id)))
+        .bearer_auth(&admin.access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), 200);
-    assert_eq!(app.get_as("/me", &back.access).await.status(), 401, "losing a role ends sessions");
+    assert_eq!(
+        app.get_as("/me", &back.access).await.status(),
+        401,
+        "losing a role ends sessions"
+    );
 
-    assert_eq!(app.get_as("/admin/users/nobody", &admin.access).await.status(), 404);
+    assert_eq!(
+        app.get_as("/admin/users/nobody", &admin.access)
+            .await
+            .status(),
+        404
+    );
 
-    let audit: Value = app.get_as("/admin/audit?limit=10", &admin.access).await.json().await.unwrap();
-    let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["revoke_role", "enable_user", "disable_user", "grant_role", "create_admin"]);
+    let audit: Value = app
+        .get_as("/admin/audit?limit=10", &admin.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "revoke_role",
+            "enable_user",
+            "disable_user",
+            "grant_role",
+            "create_admin"
+        ]
+    );
     assert!(audit["items"][0].get("pk").is_none());
     assert_eq!(audit["items"][0]["actor"], admin.user_id.as_str());
 }
@@ -99,37 +216,68 @@ async fn admin_listings_page_with_signed_cursors() {
             None => "/admin/users?role=worker&limit=2".to_owned(),
         };
         let page: Value = app.get_as(&path, &admin.access).await.json().await.unwrap();
-        seen.extend(page["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
             None => break,
         }
     }
     assert_eq!(seen.len(), 3);
-    let tampered = app.get_as("/admin/users?limit=1&cursor=eyJwayI6IlVTRVIjeCJ9.AAAA", &admin.access).await;
+    let tampered = app
+        .get_as(
+            "/admin/users?limit=1&cursor=eyJwayI6IlVTRVIjeCJ9.AAAA",
+            &admin.access,
+        )
+        .await;
     assert_eq!(tampered.status(), 400);
-    assert_eq!(app.get_as("/admin/users?limit=1000", &admin.access).await.status(), 400);
+    assert_eq!(
+        app.get_as("/admin/users?limit=1000", &admin.access)
+            .await
+            .status(),
+        400
+    );
 }
 
 #[tokio::test]
 async fn a_password_reset_ends_every_session_and_answers_alike_for_unknown_addresses() {
     let app = spawn_app().await;
     let user = app.signed_in_user("member").await;
-    let known = app.post_json("/auth/password/forgot", json!({"email": user.email})).await;
-    let unknown = app.post_json("/auth/password/forgot", json!({"email": fresh_address()})).await;
+    let known = app
+        .post_json("/auth/password/forgot", json!({"email": user.email}))
+        .await;
+    let unknown = app
+        .post_json("/auth/password/forgot", json!({"email": fresh_address()}))
+        .await;
     assert_eq!(known.status(), 202);
     assert_eq!(unknown.status(), 202);
     assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
 
     let code = app.code_from_mail(&user.email, 2).await;
     let new_password = "a brand new long passphrase";
-    let reset = app.post_json("/auth/password/reset", json!({"email": user.email, "code": code, "new_password": new_password})).await;
+    let reset = app
+        .post_json(
+            "/auth/password/reset",
+            json!({"email": user.email, "code": code, "new_password": new_password}),
+        )
+        .await;
     assert_eq!(reset.status(), 204);
     assert_eq!(app.get_as("/me", &user.access).await.status(), 401);
     assert_eq!(app.login(&user.email, PASSWORD).await.status(), 401);
     let again = app.sign_in(&user.user_id, &user.email, new_password).await;
 
-    let changed = app.post_as("/auth/password/change", &again.access, json!({"current_password": new_password, "new_password": PASSWORD})).await;
+    let changed = app
+        .post_as(
+            "/auth/password/change",
+            &again.access,
+            json!({"current_password": new_password, "new_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(changed.status(), 204);
     assert_eq!(app.get_as("/me", &again.access).await.status(), 401);
     app.sign_in(&user.user_id, &user.email, PASSWORD).await;

@@ -182,15 +182,36 @@ pub fn code_in(body: &str) -> Option<String> {
 
 impl TestApp {
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
-        self.http.post(self.url(path)).json(&body).send().await.expect("request failed")
+        self.http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request failed")
     }
 
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request failed")
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
     }
 
-    pub async fn post_as(&self, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {
-        self.http.post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request failed")
+    pub async fn post_as(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request failed")
     }
 
     /// The code of the `nth` (1-based) mail sent to `email`.
@@ -209,17 +230,34 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_json("/auth/login", serde_json::json!({"email": email, "password": password})).await
+        self.post_json(
+            "/auth/login",
+            serde_json::json!({"email": email, "password": password}),
+        )
+        .await
     }
 
     /// Registers, verifies with the mailed code, and signs in.
     pub async fn signed_in_user(&self, role: &str) -> TestUser {
         let email = fresh_address();
         let registered = self.register(&email, role).await;
-        assert_eq!(registered.status(), 201, "{}", registered.text().await.unwrap());
-        let user_id = registered.json::<serde_json::Value>().await.unwrap()["user_id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            registered.status(),
+            201,
+            "{}",
+            registered.text().await.unwrap()
+        );
+        let user_id = registered.json::<serde_json::Value>().await.unwrap()["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let code = self.code_from_mail(&email, 1).await;
-        let verified = self.post_json("/auth/verify", serde_json::json!({"email": email, "code": code})).await;
+        let verified = self
+            .post_json(
+                "/auth/verify",
+                serde_json::json!({"email": email, "code": code}),
+            )
+            .await;
         assert_eq!(verified.status(), 200);
         self.sign_in(&user_id, &email, PASSWORD).await
     }
@@ -238,20 +276,31 @@ impl TestApp {
     }
 
     pub fn identity_store(&self) -> bazaar_identity::store::Store {
-        bazaar_identity::store::Store::new(self.stack.aws.dynamodb.clone(), self.name_of("IdentityTable"))
+        bazaar_identity::store::Store::new(
+            self.stack.aws.dynamodb.clone(),
+            self.name_of("IdentityTable"),
+        )
     }
 
     /// An admin made the way an operator makes the first one, signed in.
     pub async fn signed_in_admin(&self) -> TestUser {
         let email = fresh_address();
-        let made = bazaar_identity::bootstrap::ensure_admin(&self.identity_store(), &email, Some(PASSWORD.to_owned()))
-            .await
-            .unwrap();
+        let made = bazaar_identity::bootstrap::ensure_admin(
+            &self.identity_store(),
+            &email,
+            Some(PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
         self.sign_in(&made.user_id, &email, PASSWORD).await
     }
 
     /// The stage's key secret (what Secrets Manager holds on AWS).
     pub fn keys(&self) -> serde_json::Value {
-        self.stack.resolver.secret(&format!("bazaar/{}/keys", self.stage)).unwrap().clone()
+        self.stack
+            .resolver
+            .secret(&format!("bazaar/{}/keys", self.stage))
+            .unwrap()
+            .clone()
     }
 }

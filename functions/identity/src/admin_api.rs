@@ -19,14 +19,25 @@ pub fn routes() -> Router<UsersState> {
     Router::new()
         .route("/admin/users", get(list_users))
         .route("/admin/users/{id}", get(get_user))
-        .route("/admin/users/{id}/roles/{role}", put(grant_role).delete(revoke_role))
+        .route(
+            "/admin/users/{id}/roles/{role}",
+            put(grant_role).delete(revoke_role),
+        )
         .route("/admin/users/{id}/disable", post(disable_user))
         .route("/admin/users/{id}/enable", post(enable_user))
         .route("/admin/audit", get(audit))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list_users, get_user, grant_role, revoke_role, disable_user, enable_user, audit))]
+#[openapi(paths(
+    list_users,
+    get_user,
+    grant_role,
+    revoke_role,
+    disable_user,
+    enable_user,
+    audit
+))]
 pub struct AdminApiDoc;
 
 type Admin = Authorized<AdminOnly>;
@@ -47,7 +58,10 @@ fn parse_role(text: &str) -> Result<Role, ApiError> {
 async fn profiles(state: &UsersState, users: Vec<UserRecord>) -> Result<Vec<Profile>, ApiError> {
     let now = crate::store::now();
     let mut out = Vec::with_capacity(users.len());
-    for user in users.into_iter().filter(|u| u.expires_at.is_none_or(|at| at > now)) {
+    for user in users
+        .into_iter()
+        .filter(|u| u.expires_at.is_none_or(|at| at > now))
+    {
         out.push(profile(state, user).await?);
     }
     Ok(out)
@@ -56,23 +70,41 @@ async fn profiles(state: &UsersState, users: Vec<UserRecord>) -> Result<Vec<Prof
 /// Accounts, newest first, optionally only those with a role.
 #[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])), params(UserFilter),
     responses((status = 200, body = Page<Profile>), (status = 401), (status = 403)))]
-async fn list_users(State(state): State<UsersState>, _admin: Admin, Query(filter): Query<UserFilter>) -> Result<Json<Page<Profile>>, ApiError> {
+async fn list_users(
+    State(state): State<UsersState>,
+    _admin: Admin,
+    Query(filter): Query<UserFilter>,
+) -> Result<Json<Page<Profile>>, ApiError> {
     let role = filter.role.as_deref().map(parse_role).transpose()?;
-    let page = PageQuery { limit: filter.limit, cursor: filter.cursor };
+    let page = PageQuery {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    };
     let scope = format!("admin-users:{}", role.map_or("*", Role::as_str));
     let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
     let (users, last) = state.store.list_users(role, page.limit()?, start).await?;
-    Ok(Json(Page { items: profiles(&state, users).await?, next_cursor: state.cursors.encode(&scope, last.as_ref()) }))
+    Ok(Json(Page {
+        items: profiles(&state, users).await?,
+        next_cursor: state.cursors.encode(&scope, last.as_ref()),
+    }))
 }
 
 async fn existing(state: &UsersState, id: &str) -> Result<UserRecord, ApiError> {
-    state.store.user(id).await?.ok_or_else(|| ApiError::not_found("No such user."))
+    state
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such user."))
 }
 
 /// One account.
 #[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404)))]
-async fn get_user(State(state): State<UsersState>, _admin: Admin, Path(id): Path<String>) -> Result<Json<Profile>, ApiError> {
+async fn get_user(
+    State(state): State<UsersState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
     let user = existing(&state, &id).await?;
     Ok(Json(profile(&state, user).await?))
 }
@@ -80,10 +112,18 @@ async fn get_user(State(state): State<UsersState>, _admin: Admin, Path(id): Path
 /// Grants a role (any role, including admin, broker and mess_owner).
 #[utoipa::path(put, path = "/admin/users/{id}/roles/{role}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404)))]
-async fn grant_role(State(state): State<UsersState>, admin: Admin, Path((id, role)): Path<(String, String)>) -> Result<Json<Profile>, ApiError> {
+async fn grant_role(
+    State(state): State<UsersState>,
+    admin: Admin,
+    Path((id, role)): Path<(String, String)>,
+) -> Result<Json<Profile>, ApiError> {
     let role = parse_role(&role)?;
     let user = existing(&state, &id).await?;
-    if !state.store.grant_role(&admin.caller().user_id, &user, role).await? {
+    if !state
+        .store
+        .grant_role(&admin.caller().user_id, &user, role)
+        .await?
+    {
         return Err(ApiError::not_found("No such user."));
     }
     Ok(Json(profile(&state, existing(&state, &id).await?).await?))
@@ -92,13 +132,24 @@ async fn grant_role(State(state): State<UsersState>, admin: Admin, Path((id, rol
 /// Revokes a role; the account's sessions end so that no token keeps the role.
 #[utoipa::path(delete, path = "/admin/users/{id}/roles/{role}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Own admin role")))]
-async fn revoke_role(State(state): State<UsersState>, admin: Admin, Path((id, role)): Path<(String, String)>) -> Result<Json<Profile>, ApiError> {
+async fn revoke_role(
+    State(state): State<UsersState>,
+    admin: Admin,
+    Path((id, role)): Path<(String, String)>,
+) -> Result<Json<Profile>, ApiError> {
     let role = parse_role(&role)?;
     if role == Role::Admin && id == admin.caller().user_id {
-        return Err(ApiError::Conflict { problem: "own-admin-role", detail: "Admins cannot revoke their own admin role.".into() });
+        return Err(ApiError::Conflict {
+            problem: "own-admin-role",
+            detail: "Admins cannot revoke their own admin role.".into(),
+        });
     }
     existing(&state, &id).await?;
-    if !state.store.revoke_role(&admin.caller().user_id, &id, role).await? {
+    if !state
+        .store
+        .revoke_role(&admin.caller().user_id, &id, role)
+        .await?
+    {
         return Err(ApiError::not_found("No such user."));
     }
     state.store.revoke_all_sessions(&id).await?;
@@ -108,24 +159,72 @@ async fn revoke_role(State(state): State<UsersState>, admin: Admin, Path((id, ro
 /// Disables an account and ends its sessions.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not active, or own account")))]
-async fn disable_user(State(state): State<UsersState>, admin: Admin, Path(id): Path<String>) -> Result<Json<Profile>, ApiError> {
+async fn disable_user(
+    State(state): State<UsersState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
     if id == admin.caller().user_id {
-        return Err(ApiError::Conflict { problem: "own-account", detail: "Admins cannot disable their own account.".into() });
+        return Err(ApiError::Conflict {
+            problem: "own-account",
+            detail: "Admins cannot disable their own account.".into(),
+        });
     }
-    change_status(&state, &admin, &id, Status::Active, Status::Disabled, "disable_user").await
+    change_status(
+        &state,
+        &admin,
+        &id,
+        Status::Active,
+        Status::Disabled,
+        "disable_user",
+    )
+    .await
 }
 
 /// Enables a disabled account.
 #[utoipa::path(post, path = "/admin/users/{id}/enable", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not disabled")))]
-async fn enable_user(State(state): State<UsersState>, admin: Admin, Path(id): Path<String>) -> Result<Json<Profile>, ApiError> {
-    change_status(&state, &admin, &id, Status::Disabled, Status::Active, "enable_user").await
+async fn enable_user(
+    State(state): State<UsersState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
+    change_status(
+        &state,
+        &admin,
+        &id,
+        Status::Disabled,
+        Status::Active,
+        "enable_user",
+    )
+    .await
 }
 
-async fn change_status(state: &UsersState, admin: &Admin, id: &str, from: Status, to: Status, action: &str) -> Result<Json<Profile>, ApiError> {
+async fn change_status(
+    state: &UsersState,
+    admin: &Admin,
+    id: &str,
+    from: Status,
+    to: Status,
+    action: &str,
+) -> Result<Json<Profile>, ApiError> {
     existing(state, id).await?;
-    if !state.store.set_status(&admin.caller().user_id, id, from, to, action).await? {
-        return Err(ApiError::Conflict { problem: "wrong-status", detail: format!("The account is not {}.", if from == Status::Active { "active" } else { "disabled" }) });
+    if !state
+        .store
+        .set_status(&admin.caller().user_id, id, from, to, action)
+        .await?
+    {
+        return Err(ApiError::Conflict {
+            problem: "wrong-status",
+            detail: format!(
+                "The account is not {}.",
+                if from == Status::Active {
+                    "active"
+                } else {
+                    "disabled"
+                }
+            ),
+        });
     }
     if to == Status::Disabled {
         state.store.revoke_all_sessions(id).await?;
@@ -136,12 +235,19 @@ async fn change_status(state: &UsersState, admin: &Admin, id: &str, from: Status
 /// The audit trail of admin actions, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Page<AuditRecord>), (status = 401), (status = 403)))]
-async fn audit(State(state): State<UsersState>, _admin: Admin, Query(page): Query<PageQuery>) -> Result<Json<Page<AuditRecord>>, ApiError> {
+async fn audit(
+    State(state): State<UsersState>,
+    _admin: Admin,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Page<AuditRecord>>, ApiError> {
     let start = state.cursors.decode("audit", page.cursor.as_deref())?;
     let (mut items, last) = state.store.audit(page.limit()?, start).await?;
     for item in &mut items {
         item.pk.clear();
         item.sk.clear();
     }
-    Ok(Json(Page { items, next_cursor: state.cursors.encode("audit", last.as_ref()) }))
+    Ok(Json(Page {
+        items,
+        next_cursor: state.cursors.encode("audit", last.as_ref()),
+    }))
 }

@@ -32,13 +32,25 @@ pub fn routes() -> Router<AuthState> {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(register, verify, resend_verification, login, refresh, logout, forgot_password, reset_password, change_password))]
+#[openapi(paths(
+    register,
+    verify,
+    resend_verification,
+    login,
+    refresh,
+    logout,
+    forgot_password,
+    reset_password,
+    change_password
+))]
 pub struct AuthApiDoc;
 
 const CODE_MINUTES: u32 = 10;
 
 fn invalid_code() -> ApiError {
-    ApiError::BadRequest("The code is wrong, has expired or was tried too often; request a new one.".into())
+    ApiError::BadRequest(
+        "The code is wrong, has expired or was tried too often; request a new one.".into(),
+    )
 }
 
 fn invalid_credentials() -> ApiError {
@@ -46,7 +58,15 @@ fn invalid_credentials() -> ApiError {
 }
 
 fn code_hash(user_id: &str, purpose: Purpose, code: &str) -> String {
-    digest(&[user_id, if purpose == Purpose::Verify { "verify" } else { "reset" }, code])
+    digest(&[
+        user_id,
+        if purpose == Purpose::Verify {
+            "verify"
+        } else {
+            "reset"
+        },
+        code,
+    ])
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -70,14 +90,20 @@ pub struct Registered {
 /// Creates an account and mails a 6-digit code to verify the address.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = Registered), (status = 409, description = "E-mail taken"), (status = 422, description = "Invalid fields")))]
-async fn register(State(state): State<AuthState>, Json(request): Json<RegisterRequest>) -> Result<(StatusCode, Json<Registered>), ApiError> {
+async fn register(
+    State(state): State<AuthState>,
+    Json(request): Json<RegisterRequest>,
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let mut fields = Fields::new();
     let email = fields.take(Email::parse("email", &request.email));
     let password = fields.take(NewPassword::parse("password", request.password));
     let name = fields.take(DisplayName::parse("display_name", &request.display_name));
     let role = request.role.unwrap_or(Role::Member);
     if !role.is_self_service() {
-        fields.push(FieldError::new("role", format!("{} cannot be chosen; an admin grants it", role.as_str())));
+        fields.push(FieldError::new(
+            "role",
+            format!("{} cannot be chosen; an admin grants it", role.as_str()),
+        ));
     }
     fields.finish()?;
     let (Some(email), Some(password), Some(name)) = (email, password, name) else {
@@ -93,7 +119,11 @@ async fn register(State(state): State<AuthState>, Json(request): Json<RegisterRe
         password_hash: state.passwords.hash(&password).await?,
         status: Status::PendingVerification,
     };
-    match state.store.register(&account, Some(&code_hash(&user_id, Purpose::Verify, &code))).await {
+    match state
+        .store
+        .register(&account, Some(&code_hash(&user_id, Purpose::Verify, &code)))
+        .await
+    {
         Ok(()) => {}
         Err(RegisterError::EmailTaken) => {
             return Err(ApiError::Conflict {
@@ -104,10 +134,23 @@ async fn register(State(state): State<AuthState>, Json(request): Json<RegisterRe
         Err(RegisterError::Other(e)) => return Err(e.into()),
     }
     send_code(&state, &user_id, email.as_str(), Purpose::Verify, code).await?;
-    Ok((StatusCode::CREATED, Json(Registered { user_id, email: account.email, status: Status::PendingVerification })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            user_id,
+            email: account.email,
+            status: Status::PendingVerification,
+        }),
+    ))
 }
 
-async fn send_code(state: &AuthState, user_id: &str, email: &str, purpose: Purpose, code: String) -> Result<(), ApiError> {
+async fn send_code(
+    state: &AuthState,
+    user_id: &str,
+    email: &str,
+    purpose: Purpose,
+    code: String,
+) -> Result<(), ApiError> {
     let mail_purpose = match purpose {
         Purpose::Verify => CodePurpose::VerifyEmail,
         Purpose::Reset => CodePurpose::ResetPassword,
@@ -115,7 +158,11 @@ async fn send_code(state: &AuthState, user_id: &str, email: &str, purpose: Purpo
     let job = MailJob::job(
         format!("code:{user_id}:{}", uuid::Uuid::now_v7()),
         email,
-        MailMessage::OneTimeCode { code, purpose: mail_purpose, valid_minutes: CODE_MINUTES },
+        MailMessage::OneTimeCode {
+            code,
+            purpose: mail_purpose,
+            valid_minutes: CODE_MINUTES,
+        },
     );
     state.mail.send(&job).await?;
     Ok(())
@@ -137,13 +184,22 @@ pub struct StatusView {
 /// use, expires after 10 minutes and allows 5 tries.
 #[utoipa::path(post, path = "/auth/verify", tag = "auth", request_body = VerifyRequest,
     responses((status = 200, body = StatusView), (status = 400, description = "Wrong, expired or exhausted code")))]
-async fn verify(State(state): State<AuthState>, Json(request): Json<VerifyRequest>) -> Result<Json<StatusView>, ApiError> {
+async fn verify(
+    State(state): State<AuthState>,
+    Json(request): Json<VerifyRequest>,
+) -> Result<Json<StatusView>, ApiError> {
     let mut fields = Fields::new();
     let email = fields.take(Email::parse("email", &request.email));
     let code = fields.take(parse_code("code", &request.code));
     fields.finish()?;
-    let (Some(email), Some(code)) = (email, code) else { unreachable!("fields parsed") };
-    let user = state.store.user_by_email(email.as_str()).await?.ok_or_else(invalid_code)?;
+    let (Some(email), Some(code)) = (email, code) else {
+        unreachable!("fields parsed")
+    };
+    let user = state
+        .store
+        .user_by_email(email.as_str())
+        .await?
+        .ok_or_else(invalid_code)?;
     if user.status != Status::PendingVerification {
         return Err(invalid_code());
     }
@@ -151,14 +207,29 @@ async fn verify(State(state): State<AuthState>, Json(request): Json<VerifyReques
     if !state.store.activate(&user, &hash).await? {
         return Err(invalid_code());
     }
-    Ok(Json(StatusView { status: Status::Active }))
+    Ok(Json(StatusView {
+        status: Status::Active,
+    }))
 }
 
 /// Counts the attempt, then compares; returns the hash that consumes the code.
-async fn check_code(state: &AuthState, user: &UserRecord, purpose: Purpose, code: &str) -> Result<String, ApiError> {
-    let record = state.store.attempt_otp(&user.user_id, purpose).await?.ok_or_else(invalid_code)?;
+async fn check_code(
+    state: &AuthState,
+    user: &UserRecord,
+    purpose: Purpose,
+    code: &str,
+) -> Result<String, ApiError> {
+    let record = state
+        .store
+        .attempt_otp(&user.user_id, purpose)
+        .await?
+        .ok_or_else(invalid_code)?;
     let hash = code_hash(&user.user_id, purpose, code);
-    if same(&record.code_hash, &hash) { Ok(hash) } else { Err(invalid_code()) }
+    if same(&record.code_hash, &hash) {
+        Ok(hash)
+    } else {
+        Err(invalid_code())
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -172,30 +243,62 @@ pub struct Accepted {
     message: &'static str,
 }
 
-const SENT_IF_KNOWN: &str = "If the address belongs to an account that needs it, a code is on its way.";
+const SENT_IF_KNOWN: &str =
+    "If the address belongs to an account that needs it, a code is on its way.";
 
 /// Sends a new verification code (at most one a minute). Answers the same for any address.
 #[utoipa::path(post, path = "/auth/verify/resend", tag = "auth", request_body = EmailRequest, responses((status = 202, body = Accepted)))]
-async fn resend_verification(State(state): State<AuthState>, Json(request): Json<EmailRequest>) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    new_code(&state, &request.email, Purpose::Verify, Status::PendingVerification).await
+async fn resend_verification(
+    State(state): State<AuthState>,
+    Json(request): Json<EmailRequest>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    new_code(
+        &state,
+        &request.email,
+        Purpose::Verify,
+        Status::PendingVerification,
+    )
+    .await
 }
 
 /// Starts a password reset: mails a code when the address has an active account. Answers the
 /// same for unknown addresses.
 #[utoipa::path(post, path = "/auth/password/forgot", tag = "auth", request_body = EmailRequest, responses((status = 202, body = Accepted)))]
-async fn forgot_password(State(state): State<AuthState>, Json(request): Json<EmailRequest>) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+async fn forgot_password(
+    State(state): State<AuthState>,
+    Json(request): Json<EmailRequest>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     new_code(&state, &request.email, Purpose::Reset, Status::Active).await
 }
 
-async fn new_code(state: &AuthState, raw_email: &str, purpose: Purpose, needs: Status) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+async fn new_code(
+    state: &AuthState,
+    raw_email: &str,
+    purpose: Purpose,
+    needs: Status,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     let email = Email::parse("email", raw_email).map_err(|e| ApiError::Validation(vec![e]))?;
     if let Some(user) = state.store.user_by_email(email.as_str()).await? {
         let code = otp_code();
-        if user.status == needs && state.store.put_otp(&user.user_id, purpose, &code_hash(&user.user_id, purpose, &code)).await? {
+        if user.status == needs
+            && state
+                .store
+                .put_otp(
+                    &user.user_id,
+                    purpose,
+                    &code_hash(&user.user_id, purpose, &code),
+                )
+                .await?
+        {
             send_code(state, &user.user_id, email.as_str(), purpose, code).await?;
         }
     }
-    Ok((StatusCode::ACCEPTED, Json(Accepted { message: SENT_IF_KNOWN })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: SENT_IF_KNOWN,
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -209,17 +312,30 @@ pub struct ResetRequest {
 /// Sets a new password with the mailed reset code; every session of the account ends.
 #[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = ResetRequest,
     responses((status = 204), (status = 400, description = "Wrong, expired or exhausted code")))]
-async fn reset_password(State(state): State<AuthState>, Json(request): Json<ResetRequest>) -> Result<StatusCode, ApiError> {
+async fn reset_password(
+    State(state): State<AuthState>,
+    Json(request): Json<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new();
     let email = fields.take(Email::parse("email", &request.email));
     let code = fields.take(parse_code("code", &request.code));
     let password = fields.take(NewPassword::parse("new_password", request.new_password));
     fields.finish()?;
-    let (Some(email), Some(code), Some(password)) = (email, code, password) else { unreachable!("fields parsed") };
-    let user = state.store.user_by_email(email.as_str()).await?.ok_or_else(invalid_code)?;
+    let (Some(email), Some(code), Some(password)) = (email, code, password) else {
+        unreachable!("fields parsed")
+    };
+    let user = state
+        .store
+        .user_by_email(email.as_str())
+        .await?
+        .ok_or_else(invalid_code)?;
     let hash = check_code(&state, &user, Purpose::Reset, &code).await?;
     let password_hash = state.passwords.hash(&password).await?;
-    if !state.store.reset_password(&user.user_id, &hash, &password_hash).await? {
+    if !state
+        .store
+        .reset_password(&user.user_id, &hash, &password_hash)
+        .await?
+    {
         return Err(invalid_code());
     }
     state.store.revoke_all_sessions(&user.user_id).await?;
@@ -249,13 +365,24 @@ pub struct TokenPair {
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenPair), (status = 401, description = "Invalid e-mail or password"),
         (status = 403, description = "Not verified or disabled"), (status = 429, description = "Too many failures")))]
-async fn login(State(state): State<AuthState>, Json(request): Json<LoginRequest>) -> Result<Json<TokenPair>, ApiError> {
+async fn login(
+    State(state): State<AuthState>,
+    Json(request): Json<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
     let email = Email::parse("email", &request.email).map_err(|_| invalid_credentials())?;
     if let Some(wait) = state.store.login_locked_for(email.as_str()).await? {
-        return Err(ApiError::TooManyRequests { retry_after_secs: wait.max(1) as u64 });
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: wait.max(1) as u64,
+        });
     }
     let user = state.store.user_by_email(email.as_str()).await?;
-    let matches = state.passwords.verify(&request.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let matches = state
+        .passwords
+        .verify(
+            &request.password,
+            user.as_ref().map(|u| u.password_hash.as_str()),
+        )
+        .await?;
     let Some(user) = user.filter(|_| matches) else {
         state.store.record_login_failure(email.as_str()).await?;
         return Err(invalid_credentials());
@@ -263,22 +390,37 @@ async fn login(State(state): State<AuthState>, Json(request): Json<LoginRequest>
     match user.status {
         Status::Active => {}
         Status::PendingVerification => {
-            return Err(ApiError::Unprocessable { problem: "email-not-verified", detail: "Verify your e-mail address first.".into() });
+            return Err(ApiError::Unprocessable {
+                problem: "email-not-verified",
+                detail: "Verify your e-mail address first.".into(),
+            });
         }
         Status::Disabled => return Err(ApiError::Forbidden),
     }
     state.store.clear_login_failures(email.as_str()).await?;
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let refresh = RefreshToken::new(&user.user_id, &session_id);
-    state.store.create_session(&user.user_id, &session_id, &digest(&[&refresh.secret])).await?;
+    state
+        .store
+        .create_session(&user.user_id, &session_id, &digest(&[&refresh.secret]))
+        .await?;
     Ok(Json(token_pair(&state, &user, &refresh)?))
 }
 
-fn token_pair(state: &AuthState, user: &UserRecord, refresh: &RefreshToken) -> Result<TokenPair, ApiError> {
+fn token_pair(
+    state: &AuthState,
+    user: &UserRecord,
+    refresh: &RefreshToken,
+) -> Result<TokenPair, ApiError> {
     let mut roles = user.roles.clone();
     roles.sort();
     Ok(TokenPair {
-        access_token: state.issuer.access_token(&user.user_id, &roles, &refresh.session_id, now())?,
+        access_token: state.issuer.access_token(
+            &user.user_id,
+            &roles,
+            &refresh.session_id,
+            now(),
+        )?,
         refresh_token: refresh.encode(),
         token_type: "Bearer",
         expires_in: ACCESS_TTL_SECS,
@@ -295,28 +437,60 @@ pub struct RefreshRequest {
 /// one again revokes the whole session.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, description = "Invalid, reused or revoked")))]
-async fn refresh(State(state): State<AuthState>, Json(request): Json<RefreshRequest>) -> Result<Json<TokenPair>, ApiError> {
+async fn refresh(
+    State(state): State<AuthState>,
+    Json(request): Json<RefreshRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
     let ended = || ApiError::Unauthorized("The session has ended; sign in again.".into());
     let token = RefreshToken::parse(&request.refresh_token).ok_or_else(ended)?;
-    let session = state.store.session(&token.user_id, &token.session_id).await?.ok_or_else(ended)?;
+    let session = state
+        .store
+        .session(&token.user_id, &token.session_id)
+        .await?
+        .ok_or_else(ended)?;
     if session.revoked || session.expires_at <= now() {
         return Err(ended());
     }
     let presented = digest(&[&token.secret]);
     if !same(&session.secret_hash, &presented) {
         tracing::warn!(user = %token.user_id, session = %token.session_id, "refresh token reuse; session revoked");
-        state.store.revoke_session(&token.user_id, &token.session_id).await?;
+        state
+            .store
+            .revoke_session(&token.user_id, &token.session_id)
+            .await?;
         return Err(ended());
     }
-    let user = state.store.user(&token.user_id).await?.filter(|u| u.status == Status::Active);
+    let user = state
+        .store
+        .user(&token.user_id)
+        .await?
+        .filter(|u| u.status == Status::Active);
     let Some(user) = user else {
-        state.store.revoke_session(&token.user_id, &token.session_id).await?;
+        state
+            .store
+            .revoke_session(&token.user_id, &token.session_id)
+            .await?;
         return Err(ended());
     };
-    let next = RefreshToken { secret: random_secret(), ..token };
-    if !state.store.rotate_session(&user.user_id, &next.session_id, &presented, &digest(&[&next.secret])).await? {
+    let next = RefreshToken {
+        secret: random_secret(),
+        ..token
+    };
+    if !state
+        .store
+        .rotate_session(
+            &user.user_id,
+            &next.session_id,
+            &presented,
+            &digest(&[&next.secret]),
+        )
+        .await?
+    {
         // The same token was used concurrently: one of the two is a replay.
-        state.store.revoke_session(&user.user_id, &next.session_id).await?;
+        state
+            .store
+            .revoke_session(&user.user_id, &next.session_id)
+            .await?;
         return Err(ended());
     }
     Ok(Json(token_pair(&state, &user, &next)?))
@@ -325,7 +499,10 @@ async fn refresh(State(state): State<AuthState>, Json(request): Json<RefreshRequ
 /// Signs out: the session ends, and its access tokens are refused from now on.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204), (status = 401)))]
 async fn logout(State(state): State<AuthState>, caller: Caller) -> Result<StatusCode, ApiError> {
-    state.store.revoke_session(&caller.user_id, &caller.session_id).await?;
+    state
+        .store
+        .revoke_session(&caller.user_id, &caller.session_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -339,13 +516,32 @@ pub struct ChangePasswordRequest {
 /// Changes the password; every session of the account ends, this one included.
 #[utoipa::path(post, path = "/auth/password/change", tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401), (status = 422, description = "Wrong current password or weak new one")))]
-async fn change_password(State(state): State<AuthState>, caller: Caller, Json(request): Json<ChangePasswordRequest>) -> Result<StatusCode, ApiError> {
-    let password = NewPassword::parse("new_password", request.new_password).map_err(|e| ApiError::Validation(vec![e]))?;
-    let user = state.store.user(&caller.user_id).await?.ok_or_else(|| ApiError::Unauthorized("The account is gone.".into()))?;
-    if !state.passwords.verify(&request.current_password, Some(&user.password_hash)).await? {
-        return Err(ApiError::Validation(vec![FieldError::new("current_password", "is wrong")]));
+async fn change_password(
+    State(state): State<AuthState>,
+    caller: Caller,
+    Json(request): Json<ChangePasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let password = NewPassword::parse("new_password", request.new_password)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let user = state
+        .store
+        .user(&caller.user_id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("The account is gone.".into()))?;
+    if !state
+        .passwords
+        .verify(&request.current_password, Some(&user.password_hash))
+        .await?
+    {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "current_password",
+            "is wrong",
+        )]));
     }
-    state.store.set_password(&user.user_id, &state.passwords.hash(&password).await?).await?;
+    state
+        .store
+        .set_password(&user.user_id, &state.passwords.hash(&password).await?)
+        .await?;
     state.store.revoke_all_sessions(&user.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,20 +16,35 @@ pub struct Bootstrapped {
     pub created: bool,
 }
 
-pub async fn ensure_admin(store: &Store, email: &str, password: Option<String>) -> anyhow::Result<Bootstrapped> {
-    let email = crate::fields::Email::parse("email", email).map_err(|e| anyhow::anyhow!("email {}", e.message))?;
+pub async fn ensure_admin(
+    store: &Store,
+    email: &str,
+    password: Option<String>,
+) -> anyhow::Result<Bootstrapped> {
+    let email = crate::fields::Email::parse("email", email)
+        .map_err(|e| anyhow::anyhow!("email {}", e.message))?;
     if let Some(user) = store.user_by_email(email.as_str()).await? {
         if user.status != Status::Active {
-            bail!("{} exists but is not active (verify or enable it first)", email.as_str());
+            bail!(
+                "{} exists but is not active (verify or enable it first)",
+                email.as_str()
+            );
         }
         if !user.roles.contains(&Role::Admin) {
             store.grant_role("bootstrap", &user, Role::Admin).await?;
         }
-        return Ok(Bootstrapped { user_id: user.user_id, generated_password: None, created: false });
+        return Ok(Bootstrapped {
+            user_id: user.user_id,
+            generated_password: None,
+            created: false,
+        });
     }
     let generated = password.is_none().then(random_secret);
-    let password = NewPassword::parse("password", password.or_else(|| generated.clone()).unwrap_or_default())
-        .map_err(|e| anyhow::anyhow!("password {}", e.message))?;
+    let password = NewPassword::parse(
+        "password",
+        password.or_else(|| generated.clone()).unwrap_or_default(),
+    )
+    .map_err(|e| anyhow::anyhow!("password {}", e.message))?;
     let user_id = uuid::Uuid::new_v4().simple().to_string();
     let account = NewAccount {
         user_id: user_id.clone(),
@@ -42,9 +57,15 @@ pub async fn ensure_admin(store: &Store, email: &str, password: Option<String>) 
     match store.register(&account, None).await {
         Ok(()) => {
             store.record("bootstrap", "create_admin", &user_id).await?;
-            Ok(Bootstrapped { user_id, generated_password: generated, created: true })
+            Ok(Bootstrapped {
+                user_id,
+                generated_password: generated,
+                created: true,
+            })
         }
-        Err(RegisterError::EmailTaken) => bail!("{} was registered meanwhile; run again", email.as_str()),
+        Err(RegisterError::EmailTaken) => {
+            bail!("{} was registered meanwhile; run again", email.as_str())
+        }
         Err(RegisterError::Other(e)) => Err(e).context("creating the admin account"),
     }
 }

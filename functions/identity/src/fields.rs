@@ -33,7 +33,10 @@ impl DisplayName {
             return Err(FieldError::new(field, "must be 1 to 60 characters"));
         }
         if name.chars().any(char::is_control) {
-            return Err(FieldError::new(field, "must not contain control characters"));
+            return Err(FieldError::new(
+                field,
+                "must not contain control characters",
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -49,7 +52,10 @@ pub fn parse_code(field: &str, raw: &str) -> Result<String, FieldError> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code.to_owned())
     } else {
-        Err(FieldError::new(field, "must be the 6-digit code from the mail"))
+        Err(FieldError::new(
+            field,
+            "must be the 6-digit code from the mail",
+        ))
     }
 }
 
@@ -84,7 +90,12 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("email", "  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        assert_eq!(
+            Email::parse("email", "  Ann@Example.COM ")
+                .unwrap()
+                .as_str(),
+            "ann@example.com"
+        );
         for bad in ["", "ann", "ann@", "@example.com", "a b@example.com"] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }
@@ -95,7 +106,10 @@ mod tests {
         assert!(DisplayName::parse("n", "  ").is_err());
         assert!(DisplayName::parse("n", &"x".repeat(61)).is_err());
         assert!(DisplayName::parse("n", "Ann\u{0007}").is_err());
-        assert_eq!(DisplayName::parse("n", " Ann ").unwrap().into_inner(), "Ann");
+        assert_eq!(
+            DisplayName::parse("n", " Ann ").unwrap().into_inner(),
+            "Ann"
+        );
         assert!(parse_code("code", "12345").is_err());
         assert!(parse_code("code", "12345a").is_err());
         assert_eq!(parse_code("code", "012345").unwrap(), "012345");

@@ -36,10 +36,16 @@ impl NewPassword {
     pub fn parse(field: &str, password: String) -> Result<Self, FieldError> {
         let length = password.chars().count();
         if length < MIN_LENGTH {
-            return Err(FieldError::new(field, format!("must be at least {MIN_LENGTH} characters")));
+            return Err(FieldError::new(
+                field,
+                format!("must be at least {MIN_LENGTH} characters"),
+            ));
         }
         if length > MAX_LENGTH {
-            return Err(FieldError::new(field, format!("must be at most {MAX_LENGTH} characters")));
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {MAX_LENGTH} characters"),
+            ));
         }
         if COMMON.contains(password.to_lowercase().as_str()) {
             return Err(FieldError::new(field, "is too common; choose another"));
@@ -96,7 +102,8 @@ impl Passwords {
             None => (self.dummy.as_ref().clone(), false),
         };
         let matches = tokio::task::spawn_blocking(move || {
-            let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+            let parsed =
+                PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
             Ok::<_, anyhow::Error>(argon.verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await
@@ -120,10 +127,16 @@ mod tests {
     fn the_policy_is_length_and_commonness_only() {
         assert!(NewPassword::parse("password", "short".into()).is_err());
         assert!(NewPassword::parse("password", "x".repeat(129)).is_err());
-        assert!(NewPassword::parse("password", "Password1".into()).is_err(), "common, whatever the case");
+        assert!(
+            NewPassword::parse("password", "Password1".into()).is_err(),
+            "common, whatever the case"
+        );
         assert!(NewPassword::parse("password", "qwertyuiop".into()).is_err());
         assert!(NewPassword::parse("password", "correct horse battery staple".into()).is_ok());
-        assert!(NewPassword::parse("password", "alllowercaseletters".into()).is_ok(), "no composition rules");
+        assert!(
+            NewPassword::parse("password", "alllowercaseletters".into()).is_ok(),
+            "no composition rules"
+        );
     }
 
     #[tokio::test]
@@ -131,9 +144,27 @@ mod tests {
         let passwords = Passwords::new().unwrap();
         let password = NewPassword::parse("p", "a long enough secret".into()).unwrap();
         let hash = passwords.hash(&password).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(passwords.verify("a long enough secret", Some(&hash)).await.unwrap());
-        assert!(!passwords.verify("another secret!!", Some(&hash)).await.unwrap());
-        assert!(!passwords.verify("a long enough secret", None).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            passwords
+                .verify("a long enough secret", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify("another secret!!", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify("a long enough secret", None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -24,9 +24,10 @@ pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 const AVATAR_LINK: Duration = Duration::from_secs(300);
 
 pub fn routes() -> Router<UsersState> {
-    Router::new()
-        .route("/me", get(me).patch(update_me))
-        .route("/me/avatar", put(upload_avatar).layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES)))
+    Router::new().route("/me", get(me).patch(update_me)).route(
+        "/me/avatar",
+        put(upload_avatar).layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES)),
+    )
 }
 
 #[derive(OpenApi)]
@@ -101,11 +102,19 @@ pub struct ProfileUpdate {
 /// Updates the caller's profile.
 #[utoipa::path(patch, path = "/me", tag = "profile", security(("bearer" = [])), request_body = ProfileUpdate,
     responses((status = 200, body = Profile), (status = 422, description = "Unknown or invalid fields")))]
-async fn update_me(State(state): State<UsersState>, caller: Caller, Json(update): Json<ProfileUpdate>) -> Result<Json<Profile>, ApiError> {
+async fn update_me(
+    State(state): State<UsersState>,
+    caller: Caller,
+    Json(update): Json<ProfileUpdate>,
+) -> Result<Json<Profile>, ApiError> {
     let user = match update.display_name {
         Some(name) => {
-            let name = DisplayName::parse("display_name", &name).map_err(|e| ApiError::Validation(vec![e]))?;
-            state.store.update_display_name(&caller.user_id, &name.into_inner()).await?
+            let name = DisplayName::parse("display_name", &name)
+                .map_err(|e| ApiError::Validation(vec![e]))?;
+            state
+                .store
+                .update_display_name(&caller.user_id, &name.into_inner())
+                .await?
         }
         None => own_record(&state, &caller).await?,
     };
@@ -129,10 +138,18 @@ fn image_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 #[utoipa::path(put, path = "/me/avatar", tag = "profile", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "image/*"),
     responses((status = 200, body = Profile), (status = 413, description = "Over 2 MB"), (status = 415, description = "Not JPEG, PNG or WebP")))]
-async fn upload_avatar(State(state): State<UsersState>, caller: Caller, RawBody(bytes): RawBody) -> Result<Json<Profile>, ApiError> {
+async fn upload_avatar(
+    State(state): State<UsersState>,
+    caller: Caller,
+    RawBody(bytes): RawBody,
+) -> Result<Json<Profile>, ApiError> {
     let (content_type, extension) = image_kind(&bytes)
         .ok_or_else(|| ApiError::UnsupportedMediaType("Send a JPEG, PNG or WebP image.".into()))?;
-    let key = format!("avatars/{}/{}.{extension}", caller.user_id, uuid::Uuid::now_v7());
+    let key = format!(
+        "avatars/{}/{}.{extension}",
+        caller.user_id,
+        uuid::Uuid::now_v7()
+    );
     state
         .s3
         .put_object()
@@ -144,10 +161,16 @@ async fn upload_avatar(State(state): State<UsersState>, caller: Caller, RawBody(
         .await
         .context("storing a profile picture")?;
     let previous = state.store.set_avatar(&caller.user_id, &key).await?;
-    if let Some(previous) = previous.filter(|p| *p != key) {
-        if let Err(error) = state.s3.delete_object().bucket(&state.bucket).key(&previous).send().await {
-            tracing::warn!(%error, key = %previous, "old profile picture not deleted");
-        }
+    if let Some(previous) = previous.filter(|p| *p != key)
+        && let Err(error) = state
+            .s3
+            .delete_object()
+            .bucket(&state.bucket)
+            .key(&previous)
+            .send()
+            .await
+    {
+        tracing::warn!(%error, key = %previous, "old profile picture not deleted");
     }
     let user = own_record(&state, &caller).await?;
     Ok(Json(profile(&state, user).await?))
@@ -159,11 +182,20 @@ mod tests {
 
     #[test]
     fn pictures_are_judged_by_their_bytes() {
-        assert_eq!(image_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]).unwrap().0, "image/jpeg");
+        assert_eq!(
+            image_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]).unwrap().0,
+            "image/jpeg"
+        );
         assert_eq!(image_kind(b"\x89PNG\r\n\x1a\n....").unwrap().0, "image/png");
-        assert_eq!(image_kind(b"RIFF\x10\x00\x00\x00WEBPVP8 ").unwrap().0, "image/webp");
+        assert_eq!(
+            image_kind(b"RIFF\x10\x00\x00\x00WEBPVP8 ").unwrap().0,
+            "image/webp"
+        );
         assert_eq!(image_kind(b"GIF89a......"), None);
-        assert_eq!(image_kind(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), None);
+        assert_eq!(
+            image_kind(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            None
+        );
         assert_eq!(image_kind(b""), None);
     }
 }

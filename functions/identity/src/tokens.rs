@@ -36,7 +36,13 @@ impl TokenIssuer {
         Ok(Self { key })
     }
 
-    pub fn access_token(&self, user_id: &str, roles: &[Role], session_id: &str, now: i64) -> anyhow::Result<String> {
+    pub fn access_token(
+        &self,
+        user_id: &str,
+        roles: &[Role],
+        session_id: &str,
+        now: i64,
+    ) -> anyhow::Result<String> {
         let claims = AccessClaims {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
@@ -49,7 +55,11 @@ impl TokenIssuer {
             sid: session_id.to_owned(),
             roles: roles.to_vec(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.key)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::EdDSA),
+            &claims,
+            &self.key,
+        )?)
     }
 }
 
@@ -73,7 +83,12 @@ impl RefreshToken {
     pub fn parse(token: &str) -> Option<Self> {
         let mut parts = token.split('.');
         let (user_id, session_id, secret) = (parts.next()?, parts.next()?, parts.next()?);
-        let ok = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let ok = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
         (parts.next().is_none() && ok(user_id) && ok(session_id) && ok(secret)).then(|| Self {
             user_id: user_id.to_owned(),
             session_id: session_id.to_owned(),

@@ -23,8 +23,13 @@ pub fn render(message: &MailMessage) -> Rendered {
             valid_minutes,
         } => {
             let (subject, action) = match purpose {
-                CodePurpose::VerifyEmail => ("Your Bazaar verification code", "verify your e-mail address"),
-                CodePurpose::ResetPassword => ("Your Bazaar password reset code", "reset your password"),
+                CodePurpose::VerifyEmail => (
+                    "Your Bazaar verification code",
+                    "verify your e-mail address",
+                ),
+                CodePurpose::ResetPassword => {
+                    ("Your Bazaar password reset code", "reset your password")
+                }
             };
             let text = format!(
                 "Your code to {action} is {code}\n\nIt is valid for {valid_minutes} minutes and can be used once. \

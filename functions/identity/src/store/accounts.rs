@@ -80,7 +80,8 @@ impl Store {
     fn account_puts(&self, account: &NewAccount) -> anyhow::Result<Vec<TransactWriteItem>> {
         let now = now();
         let created = timestamp();
-        let pending = (account.status == Status::PendingVerification).then_some(now + PENDING_TTL_SECS);
+        let pending =
+            (account.status == Status::PendingVerification).then_some(now + PENDING_TTL_SECS);
         let record = UserRecord {
             pk: user_pk(&account.user_id),
             sk: "PROFILE".into(),
@@ -140,22 +141,46 @@ impl Store {
 
     /// Creates an account and, for a pending one, its first verification code, in one
     /// transaction: two concurrent registrations of one address give exactly one account.
-    pub async fn register(&self, account: &NewAccount, code_hash: Option<&str>) -> Result<(), RegisterError> {
+    pub async fn register(
+        &self,
+        account: &NewAccount,
+        code_hash: Option<&str>,
+    ) -> Result<(), RegisterError> {
         let mut items = self.account_puts(account)?;
         if let Some(code_hash) = code_hash {
-            items.push(TransactWriteItem::builder().put(self.put(self.otp_item(&account.user_id, Purpose::Verify, code_hash))).build());
+            items.push(
+                TransactWriteItem::builder()
+                    .put(self.put(self.otp_item(&account.user_id, Purpose::Verify, code_hash)))
+                    .build(),
+            );
         }
-        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(error) => match cancellation_reasons(&error) {
-                Some(reasons) if reasons.get(1).is_some_and(|r| r.as_deref() == Some("ConditionalCheckFailed")) => {
+                Some(reasons)
+                    if reasons
+                        .get(1)
+                        .is_some_and(|r| r.as_deref() == Some("ConditionalCheckFailed")) =>
+                {
                     Err(RegisterError::EmailTaken)
                 }
-                Some(reasons) if reasons.iter().any(|r| r.as_deref() == Some("TransactionConflict")) => {
+                Some(reasons)
+                    if reasons
+                        .iter()
+                        .any(|r| r.as_deref() == Some("TransactionConflict")) =>
+                {
                     // Another registration of the same address is in flight: it wins.
                     Err(RegisterError::EmailTaken)
                 }
-                _ => Err(anyhow::Error::from(error).context("registering an account").into()),
+                _ => Err(anyhow::Error::from(error)
+                    .context("registering an account")
+                    .into()),
             },
         }
     }
@@ -174,7 +199,10 @@ impl Store {
             .item;
         let Some(item) = item else { return Ok(None) };
         let marker: EmailMarker = from_item(item)?;
-        Ok(marker.expires_at.is_none_or(|at| at > now()).then_some(marker.user_id))
+        Ok(marker
+            .expires_at
+            .is_none_or(|at| at > now())
+            .then_some(marker.user_id))
     }
 
     pub async fn user(&self, user_id: &str) -> anyhow::Result<Option<UserRecord>> {
@@ -215,7 +243,12 @@ impl Store {
     }
 
     /// Stores a new code unless one was sent less than a minute ago. True when stored.
-    pub async fn put_otp(&self, user_id: &str, purpose: Purpose, code_hash: &str) -> anyhow::Result<bool> {
+    pub async fn put_otp(
+        &self,
+        user_id: &str,
+        purpose: Purpose,
+        code_hash: &str,
+    ) -> anyhow::Result<bool> {
         let put = self
             .db
             .put_item()
@@ -234,7 +267,11 @@ impl Store {
 
     /// Counts one attempt at a code, atomically, and returns the code record, or `None` when
     /// there is no live code or its attempts are used up (the 6th try fails even if right).
-    pub async fn attempt_otp(&self, user_id: &str, purpose: Purpose) -> anyhow::Result<Option<OtpRecord>> {
+    pub async fn attempt_otp(
+        &self,
+        user_id: &str,
+        purpose: Purpose,
+    ) -> anyhow::Result<Option<OtpRecord>> {
         let update = self
             .db
             .update_item()
@@ -255,7 +292,12 @@ impl Store {
         }
     }
 
-    fn consume_otp(&self, user_id: &str, purpose: Purpose, code_hash: &str) -> anyhow::Result<TransactWriteItem> {
+    fn consume_otp(
+        &self,
+        user_id: &str,
+        purpose: Purpose,
+        code_hash: &str,
+    ) -> anyhow::Result<TransactWriteItem> {
         Ok(TransactWriteItem::builder()
             .delete(
                 Delete::builder()
@@ -277,7 +319,9 @@ impl Store {
                     Update::builder()
                         .table_name(&self.table)
                         .set_key(Some(profile_key(&user.user_id)))
-                        .update_expression("SET #status = :active, updated_at = :at REMOVE expires_at")
+                        .update_expression(
+                            "SET #status = :active, updated_at = :at REMOVE expires_at",
+                        )
                         .condition_expression("#status = :pending")
                         .expression_attribute_names("#status", "status")
                         .expression_attribute_values(":active", s("active"))
@@ -311,7 +355,13 @@ impl Store {
                     .build(),
             );
         }
-        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
             Err(e) => Err(e).context("activating an account"),
@@ -319,12 +369,25 @@ impl Store {
     }
 
     /// Uses the reset code and sets the new password hash, once.
-    pub async fn reset_password(&self, user_id: &str, code_hash: &str, password_hash: &str) -> anyhow::Result<bool> {
+    pub async fn reset_password(
+        &self,
+        user_id: &str,
+        code_hash: &str,
+        password_hash: &str,
+    ) -> anyhow::Result<bool> {
         let items = vec![
             self.consume_otp(user_id, Purpose::Reset, code_hash)?,
-            TransactWriteItem::builder().update(self.password_update(user_id, password_hash)?).build(),
+            TransactWriteItem::builder()
+                .update(self.password_update(user_id, password_hash)?)
+                .build(),
         ];
-        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
             Err(e) => Err(e).context("resetting a password"),
@@ -372,7 +435,10 @@ impl Store {
         let Some(item) = item else { return Ok(None) };
         let failures: LoginFailures = from_item(item)?;
         let now = now();
-        Ok(failures.locked_until.filter(|until| *until > now).map(|until| until - now))
+        Ok(failures
+            .locked_until
+            .filter(|until| *until > now)
+            .map(|until| until - now))
     }
 
     /// Counts a failed login for an address (known or not, so the answer never tells which),
@@ -420,7 +486,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn update_display_name(&self, user_id: &str, display_name: &str) -> anyhow::Result<UserRecord> {
+    pub async fn update_display_name(
+        &self,
+        user_id: &str,
+        display_name: &str,
+    ) -> anyhow::Result<UserRecord> {
         let out = self
             .db
             .update_item()

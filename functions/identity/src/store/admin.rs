@@ -34,7 +34,13 @@ pub struct AuditRecord {
 pub type StorePage<T> = (Vec<T>, Option<Item>);
 
 impl Store {
-    fn audit_put(&self, actor: &str, action: &str, target: &str, detail: Option<String>) -> anyhow::Result<TransactWriteItem> {
+    fn audit_put(
+        &self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        detail: Option<String>,
+    ) -> anyhow::Result<TransactWriteItem> {
         let at = timestamp();
         let record = AuditRecord {
             pk: "AUDIT".into(),
@@ -46,19 +52,37 @@ impl Store {
             detail,
         };
         Ok(TransactWriteItem::builder()
-            .put(Put::builder().table_name(&self.table).set_item(Some(to_item(&record)?)).build()?)
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(to_item(&record)?))
+                    .build()?,
+            )
             .build())
     }
 
     /// Records an action that is not itself a transaction of ours (the first admin's creation).
     pub async fn record(&self, actor: &str, action: &str, target: &str) -> anyhow::Result<()> {
-        self.transact(vec![self.audit_put(actor, action, target, None)?], "recording an audit entry")
-            .await
-            .map(drop)
+        self.transact(
+            vec![self.audit_put(actor, action, target, None)?],
+            "recording an audit entry",
+        )
+        .await
+        .map(drop)
     }
 
-    async fn transact(&self, items: Vec<TransactWriteItem>, what: &'static str) -> anyhow::Result<bool> {
-        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        what: &'static str,
+    ) -> anyhow::Result<bool> {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
             Err(e) => Err(e).context(what),
@@ -66,7 +90,12 @@ impl Store {
     }
 
     /// Grants a role; false when the account does not exist.
-    pub async fn grant_role(&self, actor: &str, user: &UserRecord, role: Role) -> anyhow::Result<bool> {
+    pub async fn grant_role(
+        &self,
+        actor: &str,
+        user: &UserRecord,
+        role: Role,
+    ) -> anyhow::Result<bool> {
         let mut membership = role_key(&user.user_id, role);
         membership.insert("gsi1pk".into(), s(format!("ROLE#{}", role.as_str())));
         membership.insert("gsi1sk".into(), s(user.gsi1sk.clone()));
@@ -80,20 +109,38 @@ impl Store {
                         .update_expression("ADD #roles :role SET updated_at = :at")
                         .condition_expression("attribute_exists(pk)")
                         .expression_attribute_names("#roles", "roles")
-                        .expression_attribute_values(":role", AttributeValue::Ss(vec![role.as_str().to_owned()]))
+                        .expression_attribute_values(
+                            ":role",
+                            AttributeValue::Ss(vec![role.as_str().to_owned()]),
+                        )
                         .expression_attribute_values(":at", s(timestamp()))
                         .build()?,
                 )
                 .build(),
             TransactWriteItem::builder()
-                .put(Put::builder().table_name(&self.table).set_item(Some(membership)).build()?)
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(membership))
+                        .build()?,
+                )
                 .build(),
-            self.audit_put(actor, "grant_role", &user.user_id, Some(role.as_str().to_owned()))?,
+            self.audit_put(
+                actor,
+                "grant_role",
+                &user.user_id,
+                Some(role.as_str().to_owned()),
+            )?,
         ];
         self.transact(items, "granting a role").await
     }
 
-    pub async fn revoke_role(&self, actor: &str, user_id: &str, role: Role) -> anyhow::Result<bool> {
+    pub async fn revoke_role(
+        &self,
+        actor: &str,
+        user_id: &str,
+        role: Role,
+    ) -> anyhow::Result<bool> {
         let items = vec![
             TransactWriteItem::builder()
                 .update(
@@ -103,22 +150,47 @@ impl Store {
                         .update_expression("DELETE #roles :role SET updated_at = :at")
                         .condition_expression("attribute_exists(pk)")
                         .expression_attribute_names("#roles", "roles")
-                        .expression_attribute_values(":role", AttributeValue::Ss(vec![role.as_str().to_owned()]))
+                        .expression_attribute_values(
+                            ":role",
+                            AttributeValue::Ss(vec![role.as_str().to_owned()]),
+                        )
                         .expression_attribute_values(":at", s(timestamp()))
                         .build()?,
                 )
                 .build(),
             TransactWriteItem::builder()
-                .delete(Delete::builder().table_name(&self.table).set_key(Some(role_key(user_id, role))).build()?)
+                .delete(
+                    Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(role_key(user_id, role)))
+                        .build()?,
+                )
                 .build(),
-            self.audit_put(actor, "revoke_role", user_id, Some(role.as_str().to_owned()))?,
+            self.audit_put(
+                actor,
+                "revoke_role",
+                user_id,
+                Some(role.as_str().to_owned()),
+            )?,
         ];
         self.transact(items, "revoking a role").await
     }
 
     /// Moves an account from `from` to `to`; false when it is not in `from`.
-    pub async fn set_status(&self, actor: &str, user_id: &str, from: Status, to: Status, action: &str) -> anyhow::Result<bool> {
-        let status = |s: Status| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    pub async fn set_status(
+        &self,
+        actor: &str,
+        user_id: &str,
+        from: Status,
+        to: Status,
+        action: &str,
+    ) -> anyhow::Result<bool> {
+        let status = |s: Status| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
         let items = vec![
             TransactWriteItem::builder()
                 .update(
@@ -140,7 +212,12 @@ impl Store {
     }
 
     /// Accounts, newest first, optionally only those holding `role`.
-    pub async fn list_users(&self, role: Option<Role>, limit: i32, start: Option<Item>) -> anyhow::Result<StorePage<UserRecord>> {
+    pub async fn list_users(
+        &self,
+        role: Option<Role>,
+        limit: i32,
+        start: Option<Item>,
+    ) -> anyhow::Result<StorePage<UserRecord>> {
         let partition = match role {
             Some(role) => format!("ROLE#{}", role.as_str()),
             None => "USERS".to_owned(),
@@ -184,8 +261,19 @@ impl Store {
         let mut found: HashMap<String, UserRecord> = HashMap::new();
         let mut request = Some(HashMap::from([(self.table.clone(), keys.build()?)]));
         while let Some(items) = request.filter(|r| !r.is_empty()) {
-            let out = self.db.batch_get_item().set_request_items(Some(items)).send().await.context("reading accounts")?;
-            for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+            let out = self
+                .db
+                .batch_get_item()
+                .set_request_items(Some(items))
+                .send()
+                .await
+                .context("reading accounts")?;
+            for item in out
+                .responses
+                .unwrap_or_default()
+                .remove(&self.table)
+                .unwrap_or_default()
+            {
                 let user: UserRecord = from_item(item)?;
                 found.insert(user.user_id.clone(), user);
             }
@@ -195,7 +283,11 @@ impl Store {
     }
 
     /// The audit trail, newest first.
-    pub async fn audit(&self, limit: i32, start: Option<Item>) -> anyhow::Result<StorePage<AuditRecord>> {
+    pub async fn audit(
+        &self,
+        limit: i32,
+        start: Option<Item>,
+    ) -> anyhow::Result<StorePage<AuditRecord>> {
         let page = self
             .db
             .query()

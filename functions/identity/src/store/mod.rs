@@ -57,7 +57,11 @@ pub struct UserRecord {
     pub user_id: String,
     pub email: String,
     pub display_name: String,
-    #[serde(with = "serde_dynamo::string_set", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        with = "serde_dynamo::string_set",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub roles: Vec<Role>,
     pub status: Status,
     pub password_hash: String,

@@ -24,7 +24,12 @@ pub struct SessionRecord {
 }
 
 impl Store {
-    pub async fn create_session(&self, user_id: &str, session_id: &str, secret_hash: &str) -> anyhow::Result<()> {
+    pub async fn create_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        secret_hash: &str,
+    ) -> anyhow::Result<()> {
         let now = now();
         let record = SessionRecord {
             pk: user_pk(user_id),
@@ -47,7 +52,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn session(&self, user_id: &str, session_id: &str) -> anyhow::Result<Option<SessionRecord>> {
+    pub async fn session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> anyhow::Result<Option<SessionRecord>> {
         let item = self
             .db
             .get_item()
@@ -63,7 +72,13 @@ impl Store {
 
     /// Replaces the session's secret, only if it still is `old_hash` and the session is live:
     /// of two concurrent refreshes with one token, one wins and the other is a reuse.
-    pub async fn rotate_session(&self, user_id: &str, session_id: &str, old_hash: &str, new_hash: &str) -> anyhow::Result<bool> {
+    pub async fn rotate_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> anyhow::Result<bool> {
         let update = self
             .db
             .update_item()
