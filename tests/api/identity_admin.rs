@@ -1,34 +1,21 @@
 //! User administration, the audit trail, and password reset and change.
 
-use bazaar_local::template::{FUNCTION, Template};
 use serde_json::{Value, json};
 
-use crate::support::{PASSWORD, fresh_address, repo, spawn_app};
+use crate::support::{PASSWORD, fresh_address, spawn_app, template_routes};
 
 /// Every admin route of the template, with its path parameters filled in.
 fn admin_routes(user_id: &str) -> Vec<(String, String)> {
-    let template = Template::load(&repo().join("template.yaml")).unwrap();
-    let mut routes = Vec::new();
-    for id in template.ids_of(FUNCTION) {
-        let Some(events) = template.resources[id]
-            .properties
-            .get("Events")
-            .and_then(|e| e.as_mapping())
-        else {
-            continue;
-        };
-        for event in events.values() {
-            let path = event["Properties"]["Path"].as_str().unwrap_or_default();
-            if event["Type"].as_str() == Some("HttpApi") && path.starts_with("/admin") {
-                let path = path.replace("{id}", user_id).replace("{role}", "organizer");
-                routes.push((
-                    event["Properties"]["Method"].as_str().unwrap().to_owned(),
-                    path,
-                ));
-            }
-        }
-    }
-    routes
+    template_routes()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/admin"))
+        .map(|(method, path)| {
+            (
+                method,
+                path.replace("{id}", user_id).replace("{role}", "organizer"),
+            )
+        })
+        .collect()
 }
 
 #[tokio::test]

@@ -25,6 +25,28 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every `HttpApi` route that template.yaml declares, as (METHOD, /path).
+pub fn template_routes() -> Vec<(String, String)> {
+    let template = bazaar_local::template::Template::load(&repo().join("template.yaml")).unwrap();
+    let mut routes = Vec::new();
+    for id in template.ids_of(bazaar_local::template::FUNCTION) {
+        let events = template.resources[id]
+            .properties
+            .get("Events")
+            .and_then(|e| e.as_mapping());
+        for event in events.into_iter().flat_map(|e| e.values()) {
+            if event["Type"].as_str() == Some("HttpApi") {
+                let p = &event["Properties"];
+                routes.push((
+                    p["Method"].as_str().unwrap().to_uppercase(),
+                    p["Path"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+    }
+    routes
+}
+
 /// A fresh stage name: lower-case, starts with a letter, as the template's pattern requires.
 pub fn fresh_stage() -> String {
     format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12])

@@ -187,38 +187,17 @@ impl Store {
 
     /// The id of the account holding `email`, unless it is an expired pending one.
     pub async fn user_id_by_email(&self, email: &str) -> anyhow::Result<Option<String>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(email_key(email)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("looking up an e-mail address")?
-            .item;
-        let Some(item) = item else { return Ok(None) };
-        let marker: EmailMarker = from_item(item)?;
+        let marker: Option<EmailMarker> = self
+            .get(email_key(email), "looking up an e-mail address")
+            .await?;
         Ok(marker
-            .expires_at
-            .is_none_or(|at| at > now())
-            .then_some(marker.user_id))
+            .filter(|m| m.expires_at.is_none_or(|at| at > now()))
+            .map(|m| m.user_id))
     }
 
     pub async fn user(&self, user_id: &str) -> anyhow::Result<Option<UserRecord>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(profile_key(user_id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("reading an account")?
-            .item;
-        let Some(item) = item else { return Ok(None) };
-        let user: UserRecord = from_item(item)?;
-        Ok(user.expires_at.is_none_or(|at| at > now()).then_some(user))
+        let user: Option<UserRecord> = self.get(profile_key(user_id), "reading an account").await?;
+        Ok(user.filter(|u| u.expires_at.is_none_or(|at| at > now())))
     }
 
     pub async fn user_by_email(&self, email: &str) -> anyhow::Result<Option<UserRecord>> {
@@ -422,21 +401,11 @@ impl Store {
 
     /// Seconds until the address may try again, when it is locked.
     pub async fn login_locked_for(&self, email: &str) -> anyhow::Result<Option<i64>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(login_key(email)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("reading failed logins")?
-            .item;
-        let Some(item) = item else { return Ok(None) };
-        let failures: LoginFailures = from_item(item)?;
+        let failures: Option<LoginFailures> =
+            self.get(login_key(email), "reading failed logins").await?;
         let now = now();
         Ok(failures
-            .locked_until
+            .and_then(|f| f.locked_until)
             .filter(|until| *until > now)
             .map(|until| until - now))
     }

@@ -19,6 +19,7 @@ mod sessions;
 
 use std::collections::HashMap;
 
+use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use bazaar_shared::auth::Role;
 use serde::{Deserialize, Serialize};
@@ -146,5 +147,24 @@ impl Store {
 
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// One item by key, read consistently.
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        key: Item,
+        what: &'static str,
+    ) -> anyhow::Result<Option<T>> {
+        let item = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .context(what)?
+            .item;
+        Ok(item.map(bazaar_shared::dynamo::from_item).transpose()?)
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use bazaar_shared::auth::session_key;
-use bazaar_shared::dynamo::{from_item, is_condition_failed, to_item};
+use bazaar_shared::dynamo::{is_condition_failed, to_item};
 use futures_util::future::try_join_all;
 use serde::{Deserialize, Serialize};
 
@@ -57,17 +57,8 @@ impl Store {
         user_id: &str,
         session_id: &str,
     ) -> anyhow::Result<Option<SessionRecord>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(session_key(user_id, session_id)))
-            .consistent_read(true)
-            .send()
+        self.get(session_key(user_id, session_id), "reading a session")
             .await
-            .context("reading a session")?
-            .item;
-        item.map(from_item).transpose().map_err(Into::into)
     }
 
     /// Replaces the session's secret, only if it still is `old_hash` and the session is live:
