@@ -20,7 +20,8 @@ pub fn init_local() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let json = std::env::var("BAZAAR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let _already_set = if json {
         builder.json().try_init()
