@@ -364,7 +364,7 @@ pub struct TokenPair {
 /// for a while (429 with Retry-After).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenPair), (status = 401, description = "Invalid e-mail or password"),
-        (status = 403, description = "Not verified or disabled"), (status = 429, description = "Too many failures")))]
+        (status = 403, description = "Account disabled"), (status = 422, description = "E-mail not verified yet"), (status = 429, description = "Too many failures")))]
 async fn login(
     State(state): State<AuthState>,
     Json(request): Json<LoginRequest>,

@@ -334,17 +334,7 @@ impl Store {
                     .build(),
             );
         }
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context("activating an account"),
-        }
+        self.transact(items, "activating an account").await
     }
 
     /// Uses the reset code and sets the new password hash, once.
@@ -360,17 +350,7 @@ impl Store {
                 .update(self.password_update(user_id, password_hash)?)
                 .build(),
         ];
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context("resetting a password"),
-        }
+        self.transact(items, "resetting a password").await
     }
 
     fn password_update(&self, user_id: &str, password_hash: &str) -> anyhow::Result<Update> {

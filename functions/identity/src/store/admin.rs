@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
 use bazaar_shared::auth::Role;
-use bazaar_shared::dynamo::{cancellation_reasons, from_item, from_items, to_item};
+use bazaar_shared::dynamo::{from_item, from_items, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -69,24 +69,6 @@ impl Store {
         )
         .await
         .map(drop)
-    }
-
-    async fn transact(
-        &self,
-        items: Vec<TransactWriteItem>,
-        what: &'static str,
-    ) -> anyhow::Result<bool> {
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context(what),
-        }
     }
 
     /// Grants a role; false when the account does not exist.

@@ -20,8 +20,9 @@ mod sessions;
 use std::collections::HashMap;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use bazaar_shared::auth::Role;
+use bazaar_shared::dynamo::cancellation_reasons;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -147,6 +148,25 @@ impl Store {
 
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// Runs a transaction: `false` when a condition cancelled it, an error for anything else.
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        what: &'static str,
+    ) -> anyhow::Result<bool> {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
+            Err(e) => Err(e).context(what),
+        }
     }
 
     /// One item by key, read consistently.
