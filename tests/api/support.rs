@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+
+use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 
 use bazaar_local::mailbox::{SentMail, sent_mail};
@@ -324,5 +326,61 @@ impl TestApp {
             .secret(&format!("bazaar/{}/keys", self.stage))
             .unwrap()
             .clone()
+    }
+}
+
+impl TestApp {
+    /// Many active accounts with `role`, signed in at once: made through the identity store and
+    /// given a session and an access token signed with the stage's key, exactly what `auth`
+    /// hands out after a login, without an argon2 hash or a code mail per account. For tests
+    /// that need hundreds of distinct callers.
+    pub async fn quick_users(&self, role: &str, count: usize) -> Vec<TestUser> {
+        use bazaar_identity::store::{NewAccount, Status};
+        let role = bazaar_shared::auth::Role::parse(role).expect("a known role");
+        let issuer = bazaar_identity::tokens::TokenIssuer::from_env(&bazaar_shared::Env::from_map(
+            [(
+                "JWT_PRIVATE_KEY".to_owned(),
+                self.keys()["jwt_private_key"].as_str().unwrap().to_owned(),
+            )]
+            .into(),
+        ))
+        .unwrap();
+        let store = self.identity_store();
+        let make = |_| {
+            let (store, issuer) = (store.clone(), issuer.clone());
+            async move {
+                let user_id = uuid::Uuid::new_v4().simple().to_string();
+                let email = fresh_address();
+                let account = NewAccount {
+                    user_id: user_id.clone(),
+                    email: email.clone(),
+                    display_name: "Quick User".into(),
+                    roles: vec![role],
+                    password_hash: "unusable".into(),
+                    status: Status::Active,
+                };
+                store.register(&account, None).await.unwrap();
+                let session_id = uuid::Uuid::new_v4().simple().to_string();
+                store
+                    .create_session(&user_id, &session_id, "unusable")
+                    .await
+                    .unwrap();
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let access = issuer
+                    .access_token(&user_id, &[role], &session_id, now)
+                    .unwrap();
+                TestUser {
+                    user_id,
+                    email,
+                    password: String::new(),
+                    access,
+                    refresh: String::new(),
+                }
+            }
+        };
+        futures_util::stream::iter((0..count).map(make))
+            .buffer_unordered(16)
+            .collect()
+            .await
     }
 }
