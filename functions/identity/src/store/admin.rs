@@ -78,6 +78,19 @@ impl Store {
         user: &UserRecord,
         role: Role,
     ) -> anyhow::Result<bool> {
+        let items = self.grant_role_items(actor, user, role)?;
+        self.transact(items, "granting a role").await
+    }
+
+    /// The writes that grant a role (profile, role membership, audit entry), for a transaction
+    /// of another context that must grant the role atomically with its own writes (a broker
+    /// request's approval). The profile update is conditional on the account existing.
+    pub fn grant_role_items(
+        &self,
+        actor: &str,
+        user: &UserRecord,
+        role: Role,
+    ) -> anyhow::Result<Vec<TransactWriteItem>> {
         let mut membership = role_key(&user.user_id, role);
         membership.insert("gsi1pk".into(), s(format!("ROLE#{}", role.as_str())));
         membership.insert("gsi1sk".into(), s(user.gsi1sk.clone()));
@@ -114,7 +127,7 @@ impl Store {
                 Some(role.as_str().to_owned()),
             )?,
         ];
-        self.transact(items, "granting a role").await
+        Ok(items)
     }
 
     pub async fn revoke_role(
