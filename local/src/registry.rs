@@ -41,6 +41,26 @@ pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalF
         "users" => LocalFunction::Http(bazaar_identity::users_router(
             bazaar_identity::UsersState::from_env(env, aws)?,
         )),
+        "events" => LocalFunction::Http(bazaar_tickets::events_router(
+            bazaar_tickets::TicketsState::from_env(env, aws)?,
+        )),
+        "bookings" => LocalFunction::Http(bazaar_tickets::bookings_router(
+            bazaar_tickets::TicketsState::from_env(env, aws)?,
+        )),
+        "ticket-jobs" => {
+            let notifier = bazaar_tickets::Notifier::from_env(env, aws)?;
+            LocalFunction::Queue(Arc::new(move |event| {
+                let notifier = notifier.clone();
+                Box::pin(async move { Ok(notifier.handle(event).await) })
+            }))
+        }
+        "ticket-reminders" => {
+            let reminders = bazaar_tickets::reminders::Reminders::from_env(env, aws)?;
+            LocalFunction::Scheduled(Arc::new(move |input| {
+                let reminders = reminders.clone();
+                Box::pin(async move { reminders.run(input).await })
+            }))
+        }
         "mailer" => {
             let mailer = bazaar_mailer::Mailer::from_env(env, aws)?;
             LocalFunction::Queue(Arc::new(move |event| {
@@ -73,6 +93,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(bazaar_identity::AuthApiDoc::openapi());
     doc.merge(bazaar_identity::ProfileApiDoc::openapi());
     doc.merge(bazaar_identity::AdminApiDoc::openapi());
+    doc.merge(bazaar_tickets::OrganizerApiDoc::openapi());
+    doc.merge(bazaar_tickets::BrowseApiDoc::openapi());
+    doc.merge(bazaar_tickets::BookingApiDoc::openapi());
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",

@@ -3,7 +3,9 @@
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
 pub use serde_dynamo::{from_item, from_items, to_attribute_value, to_item};
 
@@ -31,6 +33,86 @@ pub fn cancellation_reasons(
         ),
         _ => None,
     }
+}
+
+/// Why one action of a cancelled transaction failed, with the item as it was when the action
+/// asked for it (`ReturnValuesOnConditionCheckFailure::AllOld`), so a handler can tell "sold
+/// out" from "not bookable" without reading again.
+#[derive(Debug, Clone, Default)]
+pub struct Cancellation {
+    /// `None` for an action that was fine; `ConditionalCheckFailed`, `TransactionConflict`, ….
+    pub code: Option<String>,
+    pub item: Option<Item>,
+}
+
+impl Cancellation {
+    pub fn condition_failed(&self) -> bool {
+        self.code.as_deref() == Some("ConditionalCheckFailed")
+    }
+}
+
+/// The reasons of a cancelled `TransactWriteItems`, with the old items; `None` when the error
+/// is not a transaction cancellation.
+pub fn cancellations(error: &SdkError<TransactWriteItemsError>) -> Option<Vec<Cancellation>> {
+    match error.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+            cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|reason| Cancellation {
+                    code: reason
+                        .code()
+                        .filter(|code| *code != "None")
+                        .map(str::to_owned),
+                    item: reason.item().cloned(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// How often a transaction that only lost a race (`TransactionConflict`) is tried again.
+const CONFLICT_ATTEMPTS: u32 = 10;
+
+/// Runs one `TransactWriteItems`, trying again (with jittered backoff) while it is cancelled
+/// only because another transaction held one of its items at the same moment. Such a
+/// cancellation says nothing about the items' state, so answering it would turn a free seat
+/// into a spurious "try again"; any other outcome, including failed conditions, is returned.
+pub async fn transact_write(
+    db: &aws_sdk_dynamodb::Client,
+    items: Vec<TransactWriteItem>,
+) -> Result<(), SdkError<TransactWriteItemsError>> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = db
+            .transact_write_items()
+            .set_transact_items(Some(items.clone()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => return Ok(()),
+            Err(error) if attempt < CONFLICT_ATTEMPTS && only_conflicts(&error) => {
+                let base = 10u64 << attempt.min(5);
+                let jitter = u64::from(getrandom::u32().unwrap_or(0)) % base;
+                tokio::time::sleep(Duration::from_millis(base / 2 + jitter)).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// True when a cancelled transaction failed only on conflicts with other transactions.
+pub fn only_conflicts(error: &SdkError<TransactWriteItemsError>) -> bool {
+    cancellations(error).is_some_and(|reasons| {
+        reasons
+            .iter()
+            .any(|r| r.code.as_deref() == Some("TransactionConflict"))
+            && reasons
+                .iter()
+                .all(|r| r.code.is_none() || r.code.as_deref() == Some("TransactionConflict"))
+    })
 }
 
 /// True when a single conditional write failed its condition (as opposed to any other error).

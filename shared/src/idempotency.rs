@@ -18,12 +18,13 @@ use crate::dynamo::{from_item, is_condition_failed, to_item};
 const RETENTION: Duration = Duration::from_secs(15 * 24 * 3600);
 
 /// What a claim found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// This consumer holds the key and must do the work, then `complete` or `release`.
     Acquired,
-    /// The work was done before: do nothing and acknowledge.
-    Completed,
+    /// The work was done before: do nothing and acknowledge. Carries what `complete_with`
+    /// stored (an HTTP answer to replay, say).
+    Completed(Option<String>),
     /// Another consumer is doing it right now: retry later.
     InProgress,
 }
@@ -34,6 +35,8 @@ struct Record {
     status: Status,
     lease_until: i64,
     expires_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    result: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -67,6 +70,7 @@ impl IdempotencyStore {
             status: Status::InProgress,
             lease_until: now + lease.as_secs() as i64,
             expires_at: now + RETENTION.as_secs() as i64,
+            result: None,
         };
         let put = self
             .client
@@ -105,7 +109,7 @@ impl IdempotencyStore {
         };
         let record: Record = from_item(item).context("decoding an idempotency record")?;
         Ok(match record.status {
-            Status::Completed => Claim::Completed,
+            Status::Completed => Claim::Completed(record.result),
             Status::InProgress => Claim::InProgress,
         })
     }
@@ -113,13 +117,27 @@ impl IdempotencyStore {
     /// Marks the work for `key` as done for good.
     #[tracing::instrument(skip(self))]
     pub async fn complete(&self, key: &str) -> anyhow::Result<()> {
-        self.client
+        self.complete_with(key, None).await
+    }
+
+    /// Marks the work for `key` as done and keeps `result` for later claims to replay.
+    #[tracing::instrument(skip(self, result))]
+    pub async fn complete_with(&self, key: &str, result: Option<String>) -> anyhow::Result<()> {
+        let mut update = self
+            .client
             .update_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(key.to_owned()))
             .update_expression("SET #status = :completed")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":completed", AttributeValue::S("COMPLETED".into()))
+            .expression_attribute_values(":completed", AttributeValue::S("COMPLETED".into()));
+        if let Some(result) = result {
+            update = update
+                .update_expression("SET #status = :completed, #result = :result")
+                .expression_attribute_names("#result", "result")
+                .expression_attribute_values(":result", AttributeValue::S(result));
+        }
+        update
             .send()
             .await
             .context("completing an idempotency key")?;

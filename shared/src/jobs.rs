@@ -119,3 +119,36 @@ impl JobQueue {
         Ok(())
     }
 }
+
+/// Handles every message of an SQS batch at once and reports the ones that failed in
+/// `batchItemFailures`, so SQS retries only those (the function's event source mapping must
+/// enable `ReportBatchItemFailures`). A message that keeps failing ends in the dead-letter queue.
+pub async fn consume<F, Fut>(
+    event: aws_lambda_events::sqs::SqsEvent,
+    handle: F,
+) -> aws_lambda_events::sqs::SqsBatchResponse
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    let ids: Vec<String> = event
+        .records
+        .iter()
+        .map(|m| m.message_id.clone().unwrap_or_default())
+        .collect();
+    let outcomes = futures_util::future::join_all(
+        event
+            .records
+            .into_iter()
+            .map(|m| handle(m.body.unwrap_or_default())),
+    )
+    .await;
+    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
+    for (id, outcome) in ids.into_iter().zip(outcomes) {
+        if let Err(error) = outcome {
+            tracing::warn!(message_id = %id, error = format!("{error:#}"), "job failed");
+            response.add_failure(id);
+        }
+    }
+    response
+}

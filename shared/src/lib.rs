@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod mail;
 pub mod pagination;
+pub mod replay;
 pub mod telemetry;
 
 pub use aws::AwsClients;

@@ -65,15 +65,16 @@ async fn every_sample_event_goes_through_its_function() {
                 LocalFunction::Queue(handler) => {
                     let event: SqsEvent =
                         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    // Mail jobs name their recipient; other jobs (a fan-out whose event has
+                    // no bookers, say) must succeed without mailing anyone.
                     let recipients: Vec<String> = event
                         .records
                         .iter()
-                        .map(|r| {
+                        .filter_map(|r| {
                             serde_json::from_str::<serde_json::Value>(r.body.as_deref().unwrap())
                                 .unwrap()["payload"]["to"]
                                 .as_str()
-                                .unwrap()
-                                .to_owned()
+                                .map(str::to_owned)
                         })
                         .collect();
                     let before: usize =

@@ -7,3 +7,5 @@ mod identity_admin;
 mod mailer;
 mod platform;
 mod support;
+mod ticket_mail;
+mod tickets;

@@ -87,7 +87,7 @@ impl Mailer {
         let job: Job<MailJob> = Job::parse(message.body.as_deref().unwrap_or_default())?;
         let key = format!("mail#{}", job.id);
         match self.sent.claim(&key, SEND_LEASE).await? {
-            Claim::Completed => return Ok(Outcome::AlreadySent),
+            Claim::Completed(_) => return Ok(Outcome::AlreadySent),
             Claim::InProgress => return Err(MailError::InProgress),
             Claim::Acquired => {}
         }

@@ -1,0 +1,159 @@
+//! Event tickets in the background: confirmations, change and cancellation notices to every
+//! active booker, and the 24-hour reminder, each mailed once (read back from moto).
+
+use std::collections::HashMap;
+
+use bazaar_shared::Env;
+use bazaar_tickets::notices::NotifyBookers;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, TestUser, spawn_app};
+use crate::tickets::in_hours;
+
+impl TestApp {
+    /// Waits for both queues between a change and its mail to empty, then counts what each
+    /// address got with `subject`.
+    async fn settled_mail(&self, customers: &[TestUser], subject: &str) -> HashMap<String, usize> {
+        self.wait_until_drained("TicketJobsQueue").await;
+        self.wait_until_drained("MailQueue").await;
+        let mut counts = HashMap::new();
+        for customer in customers {
+            let mail = self.mail_to(&customer.email).await;
+            let n = mail.iter().filter(|m| m.subject == subject).count();
+            counts.insert(customer.email.clone(), n);
+        }
+        counts
+    }
+}
+
+async fn booked_event(
+    app: &TestApp,
+    customers: &[TestUser],
+    starts_in_hours: i64,
+) -> (TestUser, String) {
+    let organizer = app.quick_users("organizer", 1).await.remove(0);
+    let event = app.published_event(&organizer, 100, starts_in_hours).await;
+    for customer in customers {
+        assert_eq!(app.book(customer, &event, 1).await.status(), 201);
+    }
+    (organizer, event)
+}
+
+#[tokio::test]
+async fn moving_an_event_mails_each_active_booker_exactly_once() {
+    let app = spawn_app().await;
+    let customers = app.quick_users("customer", 4).await;
+    let (organizer, event) = booked_event(&app, &customers, 48).await;
+    let gone: Value = app
+        .get_as("/bookings", &customers[3].access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gone = gone["items"][0]["id"].as_str().unwrap().to_owned();
+    app.post_as(
+        &format!("/bookings/{gone}/cancel"),
+        &customers[3].access,
+        json!({}),
+    )
+    .await;
+
+    let moved = app
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/events/{event}"),
+            &organizer.access,
+            Some(json!({"starts_at": in_hours(50)})),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    // A change bookers need not hear about sends nothing.
+    let quiet = app
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/events/{event}"),
+            &organizer.access,
+            Some(json!({"description": "Now with more pizza"})),
+        )
+        .await;
+    assert_eq!(quiet.status(), 200);
+
+    let counts = app
+        .settled_mail(&customers, "Rust Meetup has changed")
+        .await;
+    for customer in &customers[..3] {
+        assert_eq!(counts[&customer.email], 1, "{counts:?}");
+    }
+    assert_eq!(
+        counts[&customers[3].email], 0,
+        "a cancelled booking is not told"
+    );
+    let confirmations = app
+        .settled_mail(&customers, "Your booking for Rust Meetup")
+        .await;
+    assert!(confirmations.values().all(|n| *n == 1), "{confirmations:?}");
+}
+
+#[tokio::test]
+async fn cancelling_an_event_tells_every_booker_across_pages_once() {
+    let app = spawn_app().await;
+    let customers = app.quick_users("customer", 5).await;
+    let (organizer, event) = booked_event(&app, &customers, 48).await;
+
+    let cancelled = app
+        .post_as(
+            &format!("/events/{event}/cancel"),
+            &organizer.access,
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    // The same notice again, paged two bookers at a time by a consumer configured so: the
+    // first page is mailed here, the rest by the stack's consumer from the queued follow-up
+    // job. Nobody hears twice.
+    let spec = app
+        .stack
+        .shared
+        .functions
+        .iter()
+        .find(|f| f.binary == "ticket-jobs")
+        .unwrap();
+    let mut env = spec.env.clone();
+    env.insert("NOTIFY_PAGE_SIZE".into(), "2".into());
+    let small_pages =
+        bazaar_tickets::Notifier::from_env(&Env::from_map(env), &app.stack.aws).unwrap();
+    let notice = NotifyBookers {
+        event_id: event.clone(),
+        notice_id: format!("event-cancelled:{event}"),
+        subject: "Rust Meetup is cancelled".into(),
+        text: "Cancelled.".into(),
+        after: None,
+    };
+    small_pages.notify_page(&notice).await.unwrap();
+
+    let counts = app
+        .settled_mail(&customers, "Rust Meetup is cancelled")
+        .await;
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+}
+
+#[tokio::test]
+async fn the_day_before_reminder_fired_twice_mails_each_booker_once() {
+    let app = spawn_app().await;
+    let customers = app.quick_users("customer", 3).await;
+    let (_, soon) = booked_event(&app, &customers[..2], 3).await;
+    let (_, far) = booked_event(&app, &customers[2..], 24 * 5).await;
+
+    let first = app.stack.fire("TicketRemindersFunction").await.unwrap();
+    let second = app.stack.fire("TicketRemindersFunction").await.unwrap();
+    assert_eq!(first, [json!({"reminded": 1})]);
+    assert_eq!(second, [json!({"reminded": 0})]);
+
+    let counts = app
+        .settled_mail(&customers, "Reminder: Rust Meetup is coming up")
+        .await;
+    assert_eq!(counts[&customers[0].email], 1, "{counts:?}");
+    assert_eq!(counts[&customers[1].email], 1, "{counts:?}");
+    assert_eq!(counts[&customers[2].email], 0, "{far} is five days away");
+    assert_eq!(app.event(&soon).await["available"], 98);
+}
