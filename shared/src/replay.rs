@@ -123,7 +123,7 @@ where
                     if let Err(release) = store.release(&id).await {
                         tracing::warn!(error = format!("{release:#}"), "releasing a key");
                     }
-                    return Err(outcome.err().expect("matched an error"));
+                    return outcome.map(|(status, body)| respond(status, &body, false));
                 }
                 Err(error) => Kept {
                     fingerprint,

@@ -484,10 +484,10 @@ async fn the_public_listing_shows_published_upcoming_events_soonest_first() {
             .collect()
     };
     let all: Value = app.get("/events").await.json().await.unwrap();
-    assert_eq!(ids(&all), [sooner.clone(), later.clone()]);
+    assert_eq!(ids(&all), [sooner.as_str(), later.as_str()]);
 
     let first: Value = app.get("/events?limit=1").await.json().await.unwrap();
-    assert_eq!(ids(&first), [sooner.clone()]);
+    assert_eq!(ids(&first), [sooner.as_str()]);
     let cursor = first["next_cursor"].as_str().unwrap();
     let second: Value = app
         .get(&format!("/events?limit=1&cursor={cursor}"))
@@ -495,10 +495,10 @@ async fn the_public_listing_shows_published_upcoming_events_soonest_first() {
         .json()
         .await
         .unwrap();
-    assert_eq!(ids(&second), [later.clone()]);
+    assert_eq!(ids(&second), [later.as_str()]);
 
     let jazz: Value = app.get("/events?q=jazz%20BLUE").await.json().await.unwrap();
-    assert_eq!(ids(&jazz), [later.clone()]);
+    assert_eq!(ids(&jazz), [later.as_str()]);
     let window: Value = app
         .http
         .get(app.url("/events"))
