@@ -65,6 +65,20 @@ impl TestApp {
         .await
     }
 
+    /// An organizer, a customer and a published event starting in two days.
+    pub async fn one_event(&self, capacity: u32) -> (TestUser, TestUser, String) {
+        let organizer = self.quick_users("organizer", 1).await.remove(0);
+        let customer = self.quick_users("customer", 1).await.remove(0);
+        let event = self.published_event(&organizer, capacity, 48).await;
+        (organizer, customer, event)
+    }
+
+    pub async fn json_as(&self, path: &str, token: &str) -> Value {
+        let response = self.get_as(path, token).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
     pub async fn event(&self, event_id: &str) -> Value {
         let response = self.get(&format!("/events/{event_id}")).await;
         assert_eq!(response.status(), 200);
@@ -89,6 +103,17 @@ impl TestApp {
             .unwrap()
             .count as usize
     }
+}
+
+/// Exactly one of `responses` has `success`; every other one is a 409.
+fn exactly_one(responses: &[reqwest::Response], success: u16) {
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    let won = statuses.iter().filter(|s| **s == success).count();
+    assert_eq!(won, 1, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == success || *s == 409),
+        "{statuses:?}"
+    );
 }
 
 pub async fn problem_type(response: reqwest::Response) -> String {
@@ -123,73 +148,44 @@ async fn two_hundred_customers_racing_for_ten_seats_get_exactly_ten() {
 #[tokio::test]
 async fn one_customer_booking_one_event_twenty_times_at_once_holds_one_booking() {
     let app = spawn_app().await;
-    let organizer = &app.quick_users("organizer", 1).await[0];
-    let customer = &app.quick_users("customer", 1).await[0];
-    let event = app.published_event(organizer, 50, 48).await;
+    let (_, customer, event) = &app.one_event(50).await;
 
-    let responses = join_all((0..20).map(|_| app.book(customer, &event, 2))).await;
+    let responses = join_all((0..20).map(|_| app.book(customer, event, 2))).await;
 
-    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 201 || *s == 409),
-        "{statuses:?}"
-    );
-    assert_eq!(app.event(&event).await["available"], 48);
-    let mine: Value = app
-        .get_as("/bookings", &customer.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    exactly_one(&responses, 201);
+    assert_eq!(app.event(event).await["available"], 48);
+    let mine: Value = app.json_as("/bookings", &customer.access).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn twenty_concurrent_cancels_give_the_seats_back_once() {
     let app = spawn_app().await;
-    let organizer = &app.quick_users("organizer", 1).await[0];
-    let customer = &app.quick_users("customer", 1).await[0];
-    let event = app.published_event(organizer, 10, 48).await;
-    let booking: Value = app.book(customer, &event, 3).await.json().await.unwrap();
+    let (_, customer, event) = &app.one_event(10).await;
+    let booking: Value = app.book(customer, event, 3).await.json().await.unwrap();
     let id = booking["id"].as_str().unwrap();
-    assert_eq!(app.event(&event).await["available"], 7);
+    assert_eq!(app.event(event).await["available"], 7);
 
     let cancel = format!("/bookings/{id}/cancel");
     let responses =
         join_all((0..20).map(|_| app.post_as(&cancel, &customer.access, json!({})))).await;
 
-    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 409),
-        "{statuses:?}"
-    );
-    assert_eq!(app.event(&event).await["available"], 10);
-    assert_eq!(app.active_bookers(&event).await, 0);
+    exactly_one(&responses, 200);
+    assert_eq!(app.event(event).await["available"], 10);
+    assert_eq!(app.active_bookers(event).await, 0);
 }
 
 #[tokio::test]
 async fn a_customer_can_book_cancel_and_book_again() {
     let app = spawn_app().await;
-    let organizer = &app.quick_users("organizer", 1).await[0];
-    let customer = &app.quick_users("customer", 1).await[0];
-    let event = app.published_event(organizer, 10, 48).await;
+    let (_, customer, event) = &app.one_event(10).await;
 
-    let first: Value = app.book(customer, &event, 2).await.json().await.unwrap();
+    let first: Value = app.book(customer, event, 2).await.json().await.unwrap();
     assert_eq!(
         first["total_minor"], 3000,
         "price is computed by the server"
     );
-    let again = app.book(customer, &event, 1).await;
+    let again = app.book(customer, event, 1).await;
     assert_eq!(again.status(), 409);
     assert_eq!(
         problem_type(again).await,
@@ -203,16 +199,11 @@ async fn a_customer_can_book_cancel_and_book_again() {
         )
         .await;
     assert_eq!(cancelled.status(), 200);
-    let second = app.book(customer, &event, 4).await;
+    let second = app.book(customer, event, 4).await;
     assert_eq!(second.status(), 201);
 
-    assert_eq!(app.event(&event).await["available"], 6);
-    let mine: Value = app
-        .get_as("/bookings", &customer.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.event(event).await["available"], 6);
+    let mine: Value = app.json_as("/bookings", &customer.access).await;
     let statuses: Vec<&str> = mine["items"]
         .as_array()
         .unwrap()
@@ -290,19 +281,13 @@ async fn bookings_and_events_are_only_their_owners_business() {
     assert_eq!(now["title"], "Rust Meetup");
     assert_eq!(now["available"], 9);
     let mine: Value = app
-        .get_as("/organizer/events", &organizers[0].access)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json_as("/organizer/events", &organizers[0].access)
+        .await;
     assert_eq!(mine["items"][0]["seats_sold"], 1);
     assert_eq!(mine["items"][0]["revenue_minor"], 1500);
     let theirs: Value = app
-        .get_as("/organizer/events", &organizers[1].access)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json_as("/organizer/events", &organizers[1].access)
+        .await;
     assert_eq!(theirs["items"], json!([]));
 }
 
@@ -363,14 +348,12 @@ async fn capacity_moves_seats_available_and_never_drops_below_seats_sold() {
 #[tokio::test]
 async fn unpublished_cancelled_and_overbooked_requests_are_refused_cleanly() {
     let app = spawn_app().await;
-    let organizer = &app.quick_users("organizer", 1).await[0];
-    let customer = &app.quick_users("customer", 1).await[0];
-    let event = app.published_event(organizer, 5, 48).await;
+    let (organizer, customer, event) = &app.one_event(5).await;
 
     for seats in [0, 11] {
-        assert_eq!(app.book(customer, &event, seats).await.status(), 422);
+        assert_eq!(app.book(customer, event, seats).await.status(), 422);
     }
-    let too_many = app.book(customer, &event, 6).await;
+    let too_many = app.book(customer, event, 6).await;
     assert_eq!(too_many.status(), 409);
     assert_eq!(problem_type(too_many).await, "urn:bazaar:problem:sold-out");
     assert_eq!(app.book(customer, "no-such-event", 1).await.status(), 404);
@@ -383,7 +366,7 @@ async fn unpublished_cancelled_and_overbooked_requests_are_refused_cleanly() {
         )
         .await;
     assert_eq!(unpublish.status(), 200);
-    let closed = app.book(customer, &event, 1).await;
+    let closed = app.book(customer, event, 1).await;
     assert_eq!(closed.status(), 422);
     assert_eq!(
         problem_type(closed).await,
@@ -409,7 +392,7 @@ async fn unpublished_cancelled_and_overbooked_requests_are_refused_cleanly() {
         )
         .await;
     assert_eq!(cancel.status(), 200);
-    assert_eq!(app.book(customer, &event, 1).await.status(), 422);
+    assert_eq!(app.book(customer, event, 1).await.status(), 422);
     let republish = app
         .post_as(
             &format!("/events/{event}/publish"),
@@ -418,15 +401,13 @@ async fn unpublished_cancelled_and_overbooked_requests_are_refused_cleanly() {
         )
         .await;
     assert_eq!(republish.status(), 409);
-    assert_eq!(app.event(&event).await["available"], 5);
+    assert_eq!(app.event(event).await["available"], 5);
 }
 
 #[tokio::test]
 async fn a_retried_booking_with_the_same_idempotency_key_gets_the_first_answer() {
     let app = spawn_app().await;
-    let organizer = &app.quick_users("organizer", 1).await[0];
-    let customer = &app.quick_users("customer", 1).await[0];
-    let event = app.published_event(organizer, 10, 48).await;
+    let (_, customer, event) = &app.one_event(10).await;
     let send = |key: &'static str, seats: u32| {
         app.http
             .post(app.url(&format!("/events/{event}/bookings")))
@@ -444,7 +425,7 @@ async fn a_retried_booking_with_the_same_idempotency_key_gets_the_first_answer()
     assert_eq!(retry.headers()["idempotent-replayed"], "true");
     let retry: Value = retry.json().await.unwrap();
     assert_eq!(retry["id"], first["id"]);
-    assert_eq!(app.event(&event).await["available"], 8);
+    assert_eq!(app.event(event).await["available"], 8);
 
     let reused = send("retry-me-1", 3).await.unwrap();
     assert_eq!(reused.status(), 422);
