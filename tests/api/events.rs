@@ -65,15 +65,16 @@ async fn every_sample_event_goes_through_its_function() {
                 LocalFunction::Queue(handler) => {
                     let event: SqsEvent =
                         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    // Mail jobs name a recipient, who must get the mail; other jobs
+                    // (a draw to process) only need to be handled without a failure.
                     let recipients: Vec<String> = event
                         .records
                         .iter()
-                        .map(|r| {
+                        .filter_map(|r| {
                             serde_json::from_str::<serde_json::Value>(r.body.as_deref().unwrap())
                                 .unwrap()["payload"]["to"]
                                 .as_str()
-                                .unwrap()
-                                .to_owned()
+                                .map(str::to_owned)
                         })
                         .collect();
                     let before: usize =
