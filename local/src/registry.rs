@@ -54,6 +54,9 @@ pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalF
         "draws" => LocalFunction::Http(bazaar_bonds::draws_router(
             bazaar_bonds::BondsState::from_env(env, aws)?,
         )),
+        "brokers" => LocalFunction::Http(bazaar_bonds::brokers_router(
+            bazaar_bonds::BondsState::from_env(env, aws)?,
+        )),
         "draws-worker" => {
             let worker = bazaar_bonds::DrawWorker::from_env(env, aws)?;
             LocalFunction::Queue(Arc::new(move |event| {
@@ -95,6 +98,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(bazaar_identity::AdminApiDoc::openapi());
     doc.merge(bazaar_bonds::BondsApiDoc::openapi());
     doc.merge(bazaar_bonds::DrawsApiDoc::openapi());
+    doc.merge(bazaar_bonds::BrokerRequestsApiDoc::openapi());
+    doc.merge(bazaar_bonds::StoresApiDoc::openapi());
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",

@@ -3,12 +3,14 @@
 //! requests and stores (`brokers`). One DynamoDB table holds it all (see [`store`]).
 
 mod bonds_api;
+mod brokers_api;
 mod draws_api;
 pub mod matcher;
 pub mod matching;
 pub mod model;
 pub mod parse;
 pub mod store;
+mod stores_api;
 pub mod worker;
 
 use std::ops::Deref;
@@ -26,8 +28,10 @@ use crate::model::Denominations;
 use crate::store::Store;
 
 pub use bonds_api::BondsApiDoc;
+pub use brokers_api::BrokerRequestsApiDoc;
 pub use draws_api::DrawsApiDoc;
 pub use matcher::BondMatcher;
+pub use stores_api::StoresApiDoc;
 pub use worker::DrawWorker;
 
 /// What every prize-bond function may need; each function's `from_env` reads only its part.
@@ -126,5 +130,9 @@ pub fn draws_router(state: BondsState) -> Router {
 
 /// The `brokers` route group: broker requests and stores.
 pub fn brokers_router(state: BondsState) -> Router {
-    bazaar_shared::http::api_router(Router::new().with_state(state))
+    bazaar_shared::http::api_router(
+        brokers_api::routes()
+            .merge(stores_api::routes())
+            .with_state(state),
+    )
 }

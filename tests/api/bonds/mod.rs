@@ -1,5 +1,6 @@
 //! Prize bonds: registry, winning lists, matching, broker requests and stores.
 
+mod brokers;
 mod draws;
 mod matching;
 mod registry;

@@ -17,6 +17,7 @@
 //! "did <denom> <number> win" is one query on gsi1 (`WIN#…`).
 
 pub mod bonds;
+mod brokers;
 
 mod draws;
 mod wins;
@@ -29,6 +30,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRe
 use bazaar_shared::dynamo::Item;
 
 pub use bonds::{BondItem, ChangeError};
+pub use brokers::{RequestItem, RequestStatus, StoreItem, city_key};
 
 pub use draws::{DrawItem, DrawStatus, NumberItem};
 pub use wins::WinItem;
