@@ -248,10 +248,9 @@ impl Store {
             .await
             .context("reading the matcher watermark")?
             .item;
-        Ok(item
-            .and_then(|i| i.get("until").cloned())
+        item.and_then(|i| i.get("until").cloned())
             .map(from_item_value)
-            .transpose()?)
+            .transpose()
     }
 
     pub async fn set_watermark(&self, until: &str) -> anyhow::Result<()> {
