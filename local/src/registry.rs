@@ -99,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(bazaar_bonds::BondsApiDoc::openapi());
     doc.merge(bazaar_bonds::DrawsApiDoc::openapi());
     doc.merge(bazaar_bonds::BrokerRequestsApiDoc::openapi());
+    doc.merge(bazaar_bonds::BrokerAdminApiDoc::openapi());
     doc.merge(bazaar_bonds::StoresApiDoc::openapi());
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

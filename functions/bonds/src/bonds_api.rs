@@ -16,8 +16,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::BondsState;
 use crate::matching::{Found, MailPer};
 use crate::model::parse_number;
-use crate::parse::Tier;
-use crate::store::{BondItem, ChangeError, WinItem};
+use crate::store::{BondItem, ChangeError};
+use crate::views::{Bond, Win};
 
 /// Most numbers one request may add.
 pub const MAX_NUMBERS_PER_REQUEST: usize = 100;
@@ -32,52 +32,6 @@ pub fn routes() -> Router<BondsState> {
 #[derive(OpenApi)]
 #[openapi(paths(add_bonds, list_bonds, change_number, delete_bond, list_wins))]
 pub struct BondsApiDoc;
-
-/// A registered bond. `id` is `<denomination>-<number>`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Bond {
-    pub id: String,
-    pub denomination: u32,
-    pub number: String,
-    pub added_at: String,
-}
-
-impl From<BondItem> for Bond {
-    fn from(b: BondItem) -> Self {
-        Self {
-            id: format!("{}-{}", b.denomination, b.number),
-            denomination: b.denomination,
-            number: b.number,
-            added_at: b.added_at,
-        }
-    }
-}
-
-/// A win: which bond, which draw, which prize.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Win {
-    pub draw_id: String,
-    /// `yyyy-mm-dd`.
-    pub draw_date: String,
-    pub denomination: u32,
-    pub number: String,
-    pub tier: Tier,
-    /// Rupees.
-    pub amount: u64,
-}
-
-impl From<WinItem> for Win {
-    fn from(w: WinItem) -> Self {
-        Self {
-            draw_id: w.draw_id,
-            draw_date: w.draw_date,
-            denomination: w.denomination,
-            number: w.number,
-            tier: w.tier,
-            amount: w.amount,
-        }
-    }
-}
 
 /// One denomination and up to 100 numbers.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,15 +1,14 @@
-//! Broker requests: a user applies, sees and withdraws its requests; admins list the pending
-//! ones and approve (granting the `broker` role in the same transaction) or reject them.
+//! Broker requests, the applicant's side: apply, see the status, withdraw. The admin side is
+//! in `broker_admin_api`.
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use bazaar_shared::ApiError;
-use bazaar_shared::auth::{AdminOnly, Authorized, Caller, Role};
+use bazaar_shared::auth::{Caller, Role};
 use bazaar_shared::error::FieldError;
 use bazaar_shared::extract::{Json, Path, Query};
-use bazaar_shared::mail::{MailJob, MailMessage};
 use bazaar_shared::pagination::{Page, PageQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -18,17 +17,18 @@ use crate::BondsState;
 use crate::store::{RequestItem, RequestStatus};
 
 pub fn routes() -> Router<BondsState> {
+    applicant_routes().merge(crate::broker_admin_api::routes())
+}
+
+fn applicant_routes() -> Router<BondsState> {
     Router::new()
         .route("/broker-requests", post(submit))
         .route("/broker-requests/mine", get(mine))
         .route("/broker-requests/{id}/withdraw", post(withdraw))
-        .route("/admin/broker-requests", get(pending))
-        .route("/admin/broker-requests/{id}/approve", post(approve))
-        .route("/admin/broker-requests/{id}/reject", post(reject))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(submit, mine, withdraw, pending, approve, reject))]
+#[openapi(paths(submit, mine, withdraw))]
 pub struct BrokerRequestsApiDoc;
 
 /// A broker request as its applicant and admins see it.
@@ -75,10 +75,10 @@ pub struct NewRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
-    reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
-fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+pub(crate) fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let value = value.trim();
     let length = value.chars().count();
     if length == 0 || length > max {
@@ -140,7 +140,7 @@ async fn mine(
     }))
 }
 
-async fn existing(state: &BondsState, id: &str) -> Result<RequestItem, ApiError> {
+pub(crate) async fn existing(state: &BondsState, id: &str) -> Result<RequestItem, ApiError> {
     state
         .store()
         .request(id)
@@ -148,7 +148,7 @@ async fn existing(state: &BondsState, id: &str) -> Result<RequestItem, ApiError>
         .ok_or_else(|| ApiError::not_found("No such broker request."))
 }
 
-fn decided() -> ApiError {
+pub(crate) fn decided() -> ApiError {
     ApiError::Conflict {
         problem: "request-decided",
         detail: "The request is no longer pending.".into(),
@@ -181,128 +181,4 @@ async fn withdraw(
         return Err(decided());
     }
     Ok(Json(existing(&state, &id).await?.into()))
-}
-
-/// Pending requests, oldest first.
-#[utoipa::path(get, path = "/admin/broker-requests", tag = "brokers", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = Page<BrokerRequest>), (status = 401), (status = 403)))]
-async fn pending(
-    State(state): State<BondsState>,
-    _admin: Authorized<AdminOnly>,
-    Query(page): Query<PageQuery>,
-) -> Result<Json<Page<BrokerRequest>>, ApiError> {
-    let start = state
-        .cursors
-        .decode("broker-requests:pending", page.cursor.as_deref())?;
-    let (items, last) = state.store().pending_requests(page.limit()?, start).await?;
-    Ok(Json(Page {
-        items: items.into_iter().map(BrokerRequest::from).collect(),
-        next_cursor: state
-            .cursors
-            .encode("broker-requests:pending", last.as_ref()),
-    }))
-}
-
-/// Approves a request: the request closes and the applicant becomes a broker in one
-/// transaction (the role shows in tokens issued from now on). The applicant is mailed.
-#[utoipa::path(post, path = "/admin/broker-requests/{id}/approve", tag = "brokers", security(("bearer" = [])), request_body = Decision,
-    responses((status = 200, body = BrokerRequest), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not pending")))]
-async fn approve(
-    State(state): State<BondsState>,
-    admin: Authorized<AdminOnly>,
-    Path(id): Path<String>,
-    Json(body): Json<Decision>,
-) -> Result<Json<BrokerRequest>, ApiError> {
-    decide(
-        &state,
-        admin.caller(),
-        &id,
-        RequestStatus::Approved,
-        body.reason,
-    )
-    .await
-}
-
-/// Rejects a request with a reason the applicant is mailed.
-#[utoipa::path(post, path = "/admin/broker-requests/{id}/reject", tag = "brokers", security(("bearer" = [])), request_body = Decision,
-    responses((status = 200, body = BrokerRequest), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not pending"), (status = 422, description = "No reason")))]
-async fn reject(
-    State(state): State<BondsState>,
-    admin: Authorized<AdminOnly>,
-    Path(id): Path<String>,
-    Json(body): Json<Decision>,
-) -> Result<Json<BrokerRequest>, ApiError> {
-    if body.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "reason",
-            "say why the request is rejected",
-        )]));
-    }
-    decide(
-        &state,
-        admin.caller(),
-        &id,
-        RequestStatus::Rejected,
-        body.reason,
-    )
-    .await
-}
-
-async fn decide(
-    state: &BondsState,
-    admin: &Caller,
-    id: &str,
-    to: RequestStatus,
-    reason: Option<String>,
-) -> Result<Json<BrokerRequest>, ApiError> {
-    let mut errors = Vec::new();
-    let reason = reason.map(|r| text("reason", &r, 1000, &mut errors));
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let request = existing(state, id).await?;
-    if request.status != RequestStatus::Pending {
-        return Err(decided());
-    }
-    let users = &state.matching.users;
-    let user = users
-        .user(&request.user_id)
-        .await?
-        .ok_or_else(|| ApiError::Unprocessable {
-            problem: "applicant-gone",
-            detail: "The applicant's account no longer exists.".into(),
-        })?;
-    let grant = match to {
-        RequestStatus::Approved => users.grant_role_items(&admin.user_id, &user, Role::Broker)?,
-        _ => Vec::new(),
-    };
-    if !state
-        .store()
-        .decide_request(&request, to, &admin.user_id, reason.as_deref(), grant)
-        .await?
-    {
-        return Err(decided());
-    }
-    let outcome = match to {
-        RequestStatus::Approved => {
-            "approved: you are a broker now. Sign in again to open your store"
-        }
-        _ => "rejected",
-    };
-    let mut text = format!("Your request to become a broker was {outcome}.");
-    if let Some(reason) = &reason {
-        text.push_str(&format!("\n\nReason: {reason}"));
-    }
-    let job = MailJob::job(
-        format!("broker-request:{id}:decided"),
-        user.email,
-        MailMessage::Notice {
-            subject: "Your broker request".into(),
-            text,
-        },
-    );
-    if let Some(mail) = &state.matching.mail {
-        mail.send(&job).await?;
-    }
-    Ok(Json(existing(state, id).await?.into()))
 }

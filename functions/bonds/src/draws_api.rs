@@ -21,6 +21,7 @@ use crate::BondsState;
 use crate::model::parse_number;
 use crate::parse::Tier;
 use crate::store::{DrawItem, DrawStatus};
+use crate::views::Draw;
 use crate::worker::DrawJob;
 
 /// A list of 1,605 numbers is about 12 KiB; 256 KiB leaves room for any real layout.
@@ -41,46 +42,6 @@ pub fn routes() -> Router<BondsState> {
 #[derive(OpenApi)]
 #[openapi(paths(upload_draw, list_draws, get_draw, delete_draw, lookup_number))]
 pub struct DrawsApiDoc;
-
-/// A draw as anyone sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Draw {
-    pub id: String,
-    pub status: DrawStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub denomination: Option<u32>,
-    /// `yyyy-mm-dd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// How many winning numbers the list holds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numbers: Option<u32>,
-    /// How many registered bonds won.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wins: Option<u32>,
-    /// Why the list was refused, when `status` is `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub uploaded_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<String>,
-}
-
-impl From<DrawItem> for Draw {
-    fn from(d: DrawItem) -> Self {
-        Self {
-            id: d.draw_id,
-            status: d.status,
-            denomination: d.denomination,
-            date: d.date,
-            numbers: d.numbers,
-            wins: d.wins,
-            reason: d.reason,
-            uploaded_at: d.uploaded_at,
-            finished_at: d.finished_at,
-        }
-    }
-}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -3,6 +3,7 @@
 //! requests and stores (`brokers`). One DynamoDB table holds it all (see [`store`]).
 
 mod bonds_api;
+mod broker_admin_api;
 mod brokers_api;
 mod draws_api;
 pub mod matcher;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod parse;
 pub mod store;
 mod stores_api;
+pub mod views;
 pub mod worker;
 
 use std::ops::Deref;
@@ -28,6 +30,7 @@ use crate::model::Denominations;
 use crate::store::Store;
 
 pub use bonds_api::BondsApiDoc;
+pub use broker_admin_api::BrokerAdminApiDoc;
 pub use brokers_api::BrokerRequestsApiDoc;
 pub use draws_api::DrawsApiDoc;
 pub use matcher::BondMatcher;

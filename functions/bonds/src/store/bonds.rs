@@ -25,6 +25,15 @@ pub struct BondItem {
     pub added_at: String,
 }
 
+/// The day buckets of the time-of-addition index are split in this many shards, so that a
+/// day of bulk registrations spreads over several index partitions instead of one hot one.
+pub const ADDED_SHARDS: u32 = 8;
+
+/// An owner's shard: stable, so one owner's bonds stay together.
+fn shard_of(user_id: &str) -> u32 {
+    user_id.bytes().map(u32::from).sum::<u32>() % ADDED_SHARDS
+}
+
 fn bond_sk(denomination: u32, number: &str) -> String {
     format!("BOND#{denomination}#{number}")
 }
@@ -37,7 +46,7 @@ impl BondItem {
             sk: bond_sk(denomination, number),
             gsi1pk: format!("BONDNUM#{denomination}#{number}"),
             gsi1sk: user_pk(user_id),
-            gsi2pk: format!("BONDS#{}", &added_at[..10]),
+            gsi2pk: format!("BONDS#{}#{}", &added_at[..10], shard_of(user_id)),
             gsi2sk: format!("{added_at}#{user_id}#{denomination}#{number}"),
             user_id: user_id.to_owned(),
             denomination,
@@ -217,59 +226,27 @@ impl Store {
         Ok(from_items(self.query_all(query).await?)?)
     }
 
-    /// Bonds added on `day` (`yyyy-mm-dd`) at or after `since` and before `until` (RFC 3339).
+    /// Bonds added on `day` (`yyyy-mm-dd`) at or after `since` and before `until` (stored
+    /// time format): one query per shard of the day.
     pub async fn bonds_added(
         &self,
         day: &str,
         since: &str,
         until: &str,
     ) -> anyhow::Result<Vec<BondItem>> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi2")
-            .key_condition_expression("gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(format!("BONDS#{day}")))
-            .expression_attribute_values(":from", s(since))
-            .expression_attribute_values(":to", s(format!("{until}~")));
-        Ok(from_items(self.query_all(query).await?)?)
+        let mut bonds = Vec::new();
+        for shard in 0..ADDED_SHARDS {
+            let query = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi2")
+                .key_condition_expression("gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(format!("BONDS#{day}#{shard}")))
+                .expression_attribute_values(":from", s(since))
+                .expression_attribute_values(":to", s(format!("{until}~")));
+            bonds.extend(from_items::<_, BondItem>(self.query_all(query).await?)?);
+        }
+        Ok(bonds)
     }
-
-    /// The scheduled matcher's watermark (RFC 3339), if it ever ran.
-    pub async fn watermark(&self) -> anyhow::Result<Option<String>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key("MATCHER", "WATERMARK")))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("reading the matcher watermark")?
-            .item;
-        item.and_then(|i| i.get("until").cloned())
-            .map(from_item_value)
-            .transpose()
-    }
-
-    pub async fn set_watermark(&self, until: &str) -> anyhow::Result<()> {
-        let mut item = key("MATCHER", "WATERMARK");
-        item.insert("until".into(), s(until));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("writing the matcher watermark")?;
-        Ok(())
-    }
-}
-
-fn from_item_value(value: aws_sdk_dynamodb::types::AttributeValue) -> anyhow::Result<String> {
-    Ok(value
-        .as_s()
-        .map_err(|_| anyhow::anyhow!("the watermark is not a string"))?
-        .clone())
 }

@@ -1,4 +1,4 @@
-//! Draws (uploaded winning lists) and their winning numbers.
+//! Draws (uploaded winning lists), and the markers that catch a list uploaded twice.
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Store, StorePage, key, s, timestamp};
-use crate::parse::Tier;
 
 /// Where a draw stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -55,54 +54,15 @@ pub struct DrawItem {
     pub finished_at: Option<String>,
 }
 
-/// A winning number of a draw.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NumberItem {
-    pub pk: String,
-    pub sk: String,
-    pub gsi1pk: String,
-    pub gsi1sk: String,
-    pub draw_id: String,
-    pub denomination: u32,
-    pub number: String,
-    pub tier: Tier,
-    pub amount: u64,
-    pub date: String,
-}
-
-impl NumberItem {
-    pub fn new(
-        draw_id: &str,
-        denomination: u32,
-        date: &str,
-        number: &str,
-        tier: Tier,
-        amount: u64,
-    ) -> Self {
-        Self {
-            pk: draw_pk(draw_id),
-            sk: format!("NUM#{number}"),
-            gsi1pk: format!("WIN#{denomination}#{number}"),
-            gsi1sk: format!("{date}#{draw_id}"),
-            draw_id: draw_id.to_owned(),
-            denomination,
-            number: number.to_owned(),
-            tier,
-            amount,
-            date: date.to_owned(),
-        }
-    }
-}
-
 pub fn draw_pk(draw_id: &str) -> String {
     format!("DRAW#{draw_id}")
 }
 
-fn file_marker(sha: &str) -> Item {
+pub(super) fn file_marker(sha: &str) -> Item {
     key(format!("DRAWFILE#{sha}"), "MARKER")
 }
 
-fn draw_key_marker(denomination: u32, date: &str) -> Item {
+pub(super) fn draw_key_marker(denomination: u32, date: &str) -> Item {
     key(format!("DRAWKEY#{denomination}#{date}"), "MARKER")
 }
 
@@ -218,11 +178,6 @@ impl Store {
         }
     }
 
-    pub async fn put_numbers(&self, numbers: &[NumberItem]) -> anyhow::Result<()> {
-        self.put_all(numbers.iter().map(to_item).collect::<Result<_, _>>()?)
-            .await
-    }
-
     /// Moves a pending draw to done with its counts, listing it under its denomination and date.
     /// The last step of processing; false when the draw is no longer pending.
     pub async fn finish_draw(
@@ -287,7 +242,7 @@ impl Store {
         self.release_file_marker(draw).await
     }
 
-    async fn release_file_marker(&self, draw: &DrawItem) -> anyhow::Result<()> {
+    pub(super) async fn release_file_marker(&self, draw: &DrawItem) -> anyhow::Result<()> {
         match self
             .db
             .delete_item()
@@ -337,80 +292,5 @@ impl Store {
             from_items(output.items.unwrap_or_default())?,
             output.last_evaluated_key,
         ))
-    }
-
-    /// Whether any list of this denomination is stored (done).
-    pub async fn has_draws(&self, denomination: u32) -> anyhow::Result<bool> {
-        let output = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi2")
-            .key_condition_expression("gsi2pk = :pk")
-            .expression_attribute_values(":pk", s(format!("DRAWS#{denomination}")))
-            .limit(1)
-            .send()
-            .await
-            .context("looking for draws of a denomination")?;
-        Ok(output.count > 0)
-    }
-
-    pub async fn number(&self, draw_id: &str, number: &str) -> anyhow::Result<Option<NumberItem>> {
-        self.get(
-            key(draw_pk(draw_id), format!("NUM#{number}")),
-            "reading a winning number",
-        )
-        .await
-    }
-
-    /// Every stored draw in which `<denomination> <number>` won: one indexed query.
-    pub async fn winning_entries(
-        &self,
-        denomination: u32,
-        number: &str,
-    ) -> anyhow::Result<Vec<NumberItem>> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", s(format!("WIN#{denomination}#{number}")));
-        Ok(from_items(self.query_all(query).await?)?)
-    }
-
-    /// Deletes a draw with its numbers, its wins and its markers.
-    pub async fn delete_draw(&self, draw: &DrawItem) -> anyhow::Result<()> {
-        let numbers = self
-            .query_all(
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :num)")
-                    .expression_attribute_values(":pk", s(&draw.pk))
-                    .expression_attribute_values(":num", s("NUM#"))
-                    .projection_expression("pk, sk"),
-            )
-            .await?;
-        let wins = self
-            .query_all(
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .index_name("gsi2")
-                    .key_condition_expression("gsi2pk = :pk")
-                    .expression_attribute_values(":pk", s(format!("DRAWWIN#{}", draw.draw_id)))
-                    .projection_expression("pk, sk"),
-            )
-            .await?;
-        let mut doomed = numbers;
-        doomed.extend(wins);
-        if let (Some(denomination), Some(date)) = (draw.denomination, &draw.date) {
-            doomed.push(draw_key_marker(denomination, date));
-        }
-        self.delete_all(doomed).await?;
-        self.release_file_marker(draw).await?;
-        // The record goes last: until then a failed delete can be retried from the draw.
-        self.delete_all(vec![key(&draw.pk, &draw.sk)]).await
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! | pk                | sk                              | gsi1pk / gsi1sk                       | gsi2pk / gsi2sk                         | what |
 //! |-------------------|---------------------------------|---------------------------------------|-----------------------------------------|------|
-//! | `USER#<u>`        | `BOND#<denom>#<number>`         | `BONDNUM#<denom>#<number>` / `USER#<u>` | `BONDS#<yyyy-mm-dd>` / `<added>#<u>#<denom>#<number>` | a bond |
+//! | `USER#<u>`        | `BOND#<denom>#<number>`         | `BONDNUM#<denom>#<number>` / `USER#<u>` | `BONDS#<yyyy-mm-dd>#<shard>` / `<added>#<u>#<denom>#<number>` | a bond |
 //! | `USER#<u>`        | `WIN#<draw>#<denom>#<number>`   |                                       | `DRAWWIN#<draw>` / `USER#<u>#<denom>#<number>` | a win |
 //! | `DRAW#<d>`        | `DRAW`                          | `DRAWS` / `<date>#<d>` (done only)    | `DRAWS#<denom>` / `<date>#<d>` (done only) | a draw |
 //! | `DRAW#<d>`        | `NUM#<number>`                  | `WIN#<denom>#<number>` / `<date>#<d>` |                                         | a winning number |
@@ -17,22 +17,26 @@
 //! "did <denom> <number> win" is one query on gsi1 (`WIN#…`).
 
 pub mod bonds;
-mod brokers;
-
 mod draws;
+mod numbers;
+mod requests;
+mod stores;
 mod wins;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
-use bazaar_shared::dynamo::Item;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, DeleteRequest, PutRequest, TransactWriteItem, WriteRequest,
+};
+use bazaar_shared::dynamo::{Item, cancellation_reasons, from_items};
 
 pub use bonds::{BondItem, ChangeError};
-pub use brokers::{RequestItem, RequestStatus, StoreItem, city_key};
-
-pub use draws::{DrawItem, DrawStatus, NumberItem};
+pub use draws::{DrawItem, DrawStatus};
+pub use numbers::NumberItem;
+pub use requests::{RequestItem, RequestStatus};
+pub use stores::{StoreItem, city_key};
 pub use wins::WinItem;
 
 /// DynamoDB takes at most 25 writes per `BatchWriteItem`.
@@ -193,5 +197,51 @@ impl Store {
             .context(what)?
             .item;
         Ok(item.map(bazaar_shared::dynamo::from_item).transpose()?)
+    }
+
+    pub(super) async fn page<T: serde::de::DeserializeOwned>(
+        &self,
+        index: &str,
+        partition: &str,
+        forward: bool,
+        limit: i32,
+        start: Option<Item>,
+    ) -> anyhow::Result<StorePage<T>> {
+        let output = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression(format!("{index}pk = :pk"))
+            .expression_attribute_values(":pk", s(partition))
+            .scan_index_forward(forward)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .context("reading a page")?;
+        Ok((
+            from_items(output.items.unwrap_or_default())?,
+            output.last_evaluated_key,
+        ))
+    }
+
+    /// Runs a transaction: false when a condition (or a concurrent transaction) cancelled it.
+    pub(super) async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        what: &'static str,
+    ) -> anyhow::Result<bool> {
+        match self
+            .db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
+            Err(e) => Err(e).context(what),
+        }
     }
 }

@@ -1,10 +1,11 @@
-//! Win records: one per (owner, draw, bond), written once whatever re-runs.
+//! Win records: one per (owner, draw, bond), written once whatever re-runs; and the
+//! scheduled matcher's watermark.
 
 use anyhow::Context;
 use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, to_item};
 use serde::{Deserialize, Serialize};
 
-use super::{BondItem, NumberItem, Store, StorePage, s, timestamp, user_pk};
+use super::{BondItem, NumberItem, Store, StorePage, key, s, timestamp, user_pk};
 use crate::parse::Tier;
 
 /// A stored win.
@@ -100,4 +101,41 @@ impl Store {
             .expression_attribute_values(":pk", s(format!("DRAWWIN#{draw_id}")));
         Ok(from_items(self.query_all(query).await?)?)
     }
+
+    /// The scheduled matcher's watermark (RFC 3339), if it ever ran.
+    pub async fn watermark(&self) -> anyhow::Result<Option<String>> {
+        let item = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key("MATCHER", "WATERMARK")))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("reading the matcher watermark")?
+            .item;
+        item.and_then(|i| i.get("until").cloned())
+            .map(from_item_value)
+            .transpose()
+    }
+
+    pub async fn set_watermark(&self, until: &str) -> anyhow::Result<()> {
+        let mut item = key("MATCHER", "WATERMARK");
+        item.insert("until".into(), s(until));
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .context("writing the matcher watermark")?;
+        Ok(())
+    }
+}
+
+fn from_item_value(value: aws_sdk_dynamodb::types::AttributeValue) -> anyhow::Result<String> {
+    Ok(value
+        .as_s()
+        .map_err(|_| anyhow::anyhow!("the watermark is not a string"))?
+        .clone())
 }

@@ -1,8 +1,7 @@
-//! Broker requests (at most one pending per user) and brokers' store profiles.
+//! Broker requests: at most one pending per user; listed for admins while pending.
 
-use anyhow::Context;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
-use bazaar_shared::dynamo::{Item, cancellation_reasons, from_items, is_condition_failed, to_item};
+use bazaar_shared::dynamo::{Item, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -80,38 +79,6 @@ impl RequestItem {
 
 fn pending_marker(user_id: &str) -> Item {
     key(user_pk(user_id), "BROKERREQ#PENDING")
-}
-
-/// A broker's store profile, listed in the directory (gsi1) and by city (gsi2).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoreItem {
-    pub pk: String,
-    pub sk: String,
-    pub gsi1pk: String,
-    pub gsi1sk: String,
-    pub gsi2pk: String,
-    pub gsi2sk: String,
-    pub user_id: String,
-    pub name: String,
-    pub description: String,
-    pub city: String,
-    pub area: String,
-    pub phone: String,
-    pub email: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// The city key: case and spacing do not split a city in two.
-pub fn city_key(city: &str) -> String {
-    city.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-pub fn store_key(user_id: &str) -> Item {
-    key(format!("STORE#{user_id}"), "STORE")
 }
 
 impl Store {
@@ -213,105 +180,5 @@ impl Store {
     ) -> anyhow::Result<StorePage<RequestItem>> {
         self.page("gsi1", "BROKERREQS#PENDING", true, limit, start)
             .await
-    }
-
-    async fn page<T: serde::de::DeserializeOwned>(
-        &self,
-        index: &str,
-        partition: &str,
-        forward: bool,
-        limit: i32,
-        start: Option<Item>,
-    ) -> anyhow::Result<StorePage<T>> {
-        let output = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression(format!("{index}pk = :pk"))
-            .expression_attribute_values(":pk", s(partition))
-            .scan_index_forward(forward)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .context("reading a page")?;
-        Ok((
-            from_items(output.items.unwrap_or_default())?,
-            output.last_evaluated_key,
-        ))
-    }
-
-    pub async fn broker_store(&self, user_id: &str) -> anyhow::Result<Option<StoreItem>> {
-        self.get(store_key(user_id), "reading a store").await
-    }
-
-    pub async fn put_store(&self, store: &StoreItem) -> anyhow::Result<()> {
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(store)?))
-            .send()
-            .await
-            .context("saving a store")?;
-        Ok(())
-    }
-
-    /// Deletes the broker's store; false when there was none.
-    pub async fn delete_store(&self, user_id: &str) -> anyhow::Result<bool> {
-        match self
-            .db
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(store_key(user_id)))
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition_failed(&e) => Ok(false),
-            Err(e) => Err(e).context("deleting a store"),
-        }
-    }
-
-    /// The directory by name, or one city's stores.
-    pub async fn list_stores(
-        &self,
-        city: Option<&str>,
-        limit: i32,
-        start: Option<Item>,
-    ) -> anyhow::Result<StorePage<StoreItem>> {
-        match city {
-            Some(city) => {
-                self.page(
-                    "gsi2",
-                    &format!("STORECITY#{}", city_key(city)),
-                    true,
-                    limit,
-                    start,
-                )
-                .await
-            }
-            None => self.page("gsi1", "STORES", true, limit, start).await,
-        }
-    }
-
-    /// Runs a transaction: false when a condition (or a concurrent transaction) cancelled it.
-    async fn transact(
-        &self,
-        items: Vec<TransactWriteItem>,
-        what: &'static str,
-    ) -> anyhow::Result<bool> {
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context(what),
-        }
     }
 }
