@@ -179,7 +179,21 @@ async fn get_draw(
     Ok(Json(existing(&state, &id).await?.into()))
 }
 
-/// Deletes a draw with its numbers and wins. A draw still being processed cannot be deleted.
+/// A draw still pending this long after its upload has used up its queue's retries (3 receives
+/// × the 30-minute visibility timeout): no worker will touch it again, so it may be deleted
+/// along with whatever a failing worker left of it.
+const STUCK_AFTER: time::Duration = time::Duration::hours(2);
+
+fn stuck(draw: &DrawItem) -> bool {
+    time::OffsetDateTime::parse(
+        &draw.uploaded_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .is_ok_and(|at| time::OffsetDateTime::now_utc() - at > STUCK_AFTER)
+}
+
+/// Deletes a draw with its numbers and wins. A draw still being processed cannot be deleted
+/// (unless it is stuck: pending for over two hours).
 #[utoipa::path(delete, path = "/draws/{id}", tag = "draws", security(("bearer" = [])),
     responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409, description = "Still processing")))]
 async fn delete_draw(
@@ -188,7 +202,7 @@ async fn delete_draw(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let draw = existing(&state, &id).await?;
-    if draw.status == DrawStatus::Pending {
+    if draw.status == DrawStatus::Pending && !stuck(&draw) {
         return Err(ApiError::Conflict {
             problem: "draw-processing",
             detail: "The draw is still being processed; try again in a minute.".into(),
