@@ -93,36 +93,58 @@ async fn a_list_of_1604_numbers_against_10000_bonds_records_exactly_the_37_wins_
         "one mail lists all of an owner's wins"
     );
 
-    // The same job again: nothing changes.
+    // The same job again, twice: as a plain redelivery (the draw is done), and as if the worker
+    // had died just before its last step (the draw put back to pending, so every step runs
+    // again). Nothing changes either way.
     let queue = JobQueue::new(app.stack.aws.sqs.clone(), app.queue_url("DrawQueue"));
-    queue
-        .send(&Job::with_id(
-            format!("draw:{draw_id}"),
-            DrawJob {
-                draw_id: draw_id.clone(),
-            },
-        ))
-        .await
-        .unwrap();
-    app.wait_until_drained("DrawQueue").await;
-    app.wait_until_drained("MailQueue").await;
-    let again: Value = app
-        .get(&format!("/draws/{draw_id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["wins"], 37);
-    assert_eq!(
-        bonds_store(&app).draw_wins(&draw_id).await.unwrap().len(),
-        37
+    let job = Job::with_id(
+        format!("draw:{draw_id}"),
+        DrawJob {
+            draw_id: draw_id.clone(),
+        },
     );
-    for owner in &owners[..15] {
-        assert_eq!(app.mail_to(&owner.email).await.len(), 1);
+    for crashed in [false, true] {
+        if crashed {
+            reopen(&app, &draw_id).await;
+        }
+        queue.send(&job).await.unwrap();
+        app.wait_until_drained("DrawQueue").await;
+        let again = super::wait_for_draw(&app, &draw_id).await;
+        assert_eq!(
+            (again["status"].as_str(), again["wins"].as_u64()),
+            (Some("done"), Some(37)),
+            "crashed: {crashed}"
+        );
+        app.wait_until_drained("MailQueue").await;
+        assert_eq!(
+            bonds_store(&app).draw_wins(&draw_id).await.unwrap().len(),
+            37
+        );
+        for owner in &owners[..15] {
+            assert_eq!(app.mail_to(&owner.email).await.len(), 1);
+        }
+        for owner in &owners[15..] {
+            assert_eq!(app.mail_to(&owner.email).await.len(), 0);
+        }
     }
-    for owner in &owners[15..] {
-        assert_eq!(app.mail_to(&owner.email).await.len(), 0);
-    }
+}
+
+/// Puts a done draw back to pending, as a worker that died before its last step leaves it.
+async fn reopen(app: &crate::support::TestApp, draw_id: &str) {
+    use aws_sdk_dynamodb::types::AttributeValue::S;
+    app.stack
+        .aws
+        .dynamodb
+        .update_item()
+        .table_name(app.name_of("BondsTable"))
+        .key("pk", S(format!("DRAW#{draw_id}")))
+        .key("sk", S("DRAW".into()))
+        .update_expression("SET #status = :pending")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":pending", S("pending".into()))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
