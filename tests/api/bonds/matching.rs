@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use bazaar_bonds::worker::DrawJob;
 use bazaar_shared::jobs::{Job, JobQueue};
 use futures_util::StreamExt;
-use serde_json::Value;
 
 use super::{add_bonds, bonds_store, list_text, processed, winning_numbers, wins_of};
 use crate::support::{TestUser, spawn_app};
