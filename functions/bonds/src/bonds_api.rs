@@ -231,7 +231,7 @@ async fn delete_bond(
     }
 }
 
-/// The caller's wins, newest draw first.
+/// The caller's wins, the most recently uploaded draw first.
 #[utoipa::path(get, path = "/wins", tag = "bonds", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Page<Win>), (status = 401)))]
 async fn list_wins(

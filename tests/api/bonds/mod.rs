@@ -4,6 +4,7 @@ mod brokers;
 mod draws;
 mod matching;
 mod registry;
+mod stores;
 
 use std::time::{Duration, Instant};
 

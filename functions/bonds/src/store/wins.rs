@@ -64,7 +64,7 @@ impl Store {
         }
     }
 
-    /// The user's wins, newest draw first.
+    /// The user's wins, the most recently uploaded draw first (draw ids are time-ordered).
     pub async fn list_wins(
         &self,
         user_id: &str,
