@@ -68,6 +68,29 @@ pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalF
                 Box::pin(async move { Ok(mailer.handle(event).await) })
             }))
         }
+        "bonds" => LocalFunction::Http(bazaar_bonds::bonds_router(
+            bazaar_bonds::BondsState::from_env(env, aws)?,
+        )),
+        "draws" => LocalFunction::Http(bazaar_bonds::draws_router(
+            bazaar_bonds::BondsState::from_env(env, aws)?,
+        )),
+        "brokers" => LocalFunction::Http(bazaar_bonds::brokers_router(
+            bazaar_bonds::BondsState::from_env(env, aws)?,
+        )),
+        "draws-worker" => {
+            let worker = bazaar_bonds::DrawWorker::from_env(env, aws)?;
+            LocalFunction::Queue(Arc::new(move |event| {
+                let worker = worker.clone();
+                Box::pin(async move { Ok(worker.handle(event).await) })
+            }))
+        }
+        "bond-matcher" => {
+            let matcher = bazaar_bonds::BondMatcher::from_env(env, aws)?;
+            LocalFunction::Scheduled(Arc::new(move |input| {
+                let matcher = matcher.clone();
+                Box::pin(async move { matcher.run(input).await })
+            }))
+        }
         other => bail!(
             "template.yaml names the binary {other:?}, which the local stack does not know: \
              add it to local/src/registry.rs"
@@ -96,6 +119,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(bazaar_tickets::OrganizerApiDoc::openapi());
     doc.merge(bazaar_tickets::BrowseApiDoc::openapi());
     doc.merge(bazaar_tickets::BookingApiDoc::openapi());
+    doc.merge(bazaar_bonds::BondsApiDoc::openapi());
+    doc.merge(bazaar_bonds::DrawsApiDoc::openapi());
+    doc.merge(bazaar_bonds::BrokerRequestsApiDoc::openapi());
+    doc.merge(bazaar_bonds::BrokerAdminApiDoc::openapi());
+    doc.merge(bazaar_bonds::StoresApiDoc::openapi());
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",

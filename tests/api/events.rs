@@ -65,8 +65,8 @@ async fn every_sample_event_goes_through_its_function() {
                 LocalFunction::Queue(handler) => {
                     let event: SqsEvent =
                         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
-                    // Mail jobs name their recipient; other jobs (a fan-out whose event has
-                    // no bookers, say) must succeed without mailing anyone.
+                    // Mail jobs name their recipient, who must get the mail; other jobs (a
+                    // fan-out to an event's bookers, a draw to process) only need to succeed.
                     let recipients: Vec<String> = event
                         .records
                         .iter()

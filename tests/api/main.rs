@@ -1,6 +1,7 @@
 //! Integration tests: the whole system over real HTTP, against DynamoDB Local and moto.
 //! One binary (one link) for every context; each test starts its own stack on a fresh stage.
 
+mod bonds;
 mod events;
 mod identity;
 mod identity_admin;
