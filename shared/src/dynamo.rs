@@ -5,7 +5,9 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use anyhow::Context;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use serde::de::DeserializeOwned;
 
 pub use serde_dynamo::{from_item, from_items, to_attribute_value, to_item};
 
@@ -33,6 +35,64 @@ pub fn cancellation_reasons(
         ),
         _ => None,
     }
+}
+
+/// One item by key, read consistently and decoded; `what` names the read in errors.
+pub async fn get_item<T: DeserializeOwned>(
+    db: &aws_sdk_dynamodb::Client,
+    table: &str,
+    key: Item,
+    what: &'static str,
+) -> anyhow::Result<Option<T>> {
+    let item = db
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key))
+        .consistent_read(true)
+        .send()
+        .await
+        .context(what)?
+        .item;
+    item.map(from_item).transpose().context(what)
+}
+
+/// The items of `keys` that exist, read consistently: one BatchGetItem per 100 keys, with the
+/// keys DynamoDB left unprocessed asked for again. Order is not kept.
+pub async fn batch_get(
+    db: &aws_sdk_dynamodb::Client,
+    table: &str,
+    keys: Vec<Item>,
+    what: &'static str,
+) -> anyhow::Result<Vec<Item>> {
+    let mut found = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(100) {
+        let mut request = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(chunk.to_vec()))
+                .consistent_read(true)
+                .build()
+                .context(what)?,
+        );
+        while let Some(keys) = request.take() {
+            let output = db
+                .batch_get_item()
+                .request_items(table, keys)
+                .send()
+                .await
+                .context(what)?;
+            found.extend(
+                output
+                    .responses
+                    .and_then(|mut r| r.remove(table))
+                    .unwrap_or_default(),
+            );
+            request = output
+                .unprocessed_keys
+                .and_then(|mut left| left.remove(table))
+                .filter(|left| !left.keys().is_empty());
+        }
+    }
+    Ok(found)
 }
 
 /// Why one action of a cancelled transaction failed, with the item as it was when the action

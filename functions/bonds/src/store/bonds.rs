@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
-use bazaar_shared::dynamo::{cancellation_reasons, from_items, is_condition_failed, to_item};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use bazaar_shared::dynamo::{
+    batch_get, cancellation_reasons, from_items, is_condition_failed, to_item,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StorePage, key, s, timestamp, user_pk};
@@ -71,36 +73,15 @@ impl Store {
         denomination: u32,
         numbers: &[String],
     ) -> anyhow::Result<HashSet<String>> {
-        let mut held = HashSet::new();
-        for chunk in numbers.chunks(100) {
-            let mut keys = KeysAndAttributes::builder().projection_expression("#n");
-            keys = keys.expression_attribute_names("#n", "number");
-            for number in chunk {
-                keys = keys.keys(key(user_pk(user_id), bond_sk(denomination, number)));
-            }
-            let mut request = Some(keys.consistent_read(true).build()?);
-            while let Some(keys) = request.take() {
-                let output = self
-                    .db
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .context("reading held bonds")?;
-                for item in output
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    if let Some(n) = item.get("number").and_then(|n| n.as_s().ok()) {
-                        held.insert(n.clone());
-                    }
-                }
-                request = output
-                    .unprocessed_keys
-                    .and_then(|mut left| left.remove(&self.table));
-            }
-        }
+        let keys = numbers
+            .iter()
+            .map(|number| key(user_pk(user_id), bond_sk(denomination, number)))
+            .collect();
+        let items = batch_get(&self.db, &self.table, keys, "reading held bonds").await?;
+        let held = items
+            .iter()
+            .filter_map(|item| item.get("number").and_then(|n| n.as_s().ok()).cloned())
+            .collect();
         Ok(held)
     }
 

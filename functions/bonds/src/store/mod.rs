@@ -186,17 +186,7 @@ impl Store {
         key: Item,
         what: &'static str,
     ) -> anyhow::Result<Option<T>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key))
-            .consistent_read(true)
-            .send()
-            .await
-            .context(what)?
-            .item;
-        Ok(item.map(bazaar_shared::dynamo::from_item).transpose()?)
+        bazaar_shared::dynamo::get_item(&self.db, &self.table, key, what).await
     }
 
     pub(super) async fn page<T: serde::de::DeserializeOwned>(

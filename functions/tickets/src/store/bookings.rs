@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use bazaar_shared::dynamo::{
-    Cancellation, Item, cancellations, from_item, from_items, only_conflicts, to_item,
+    Cancellation, Item, cancellations, from_item, from_items, get_item, only_conflicts, to_item,
     transact_write,
 };
 use time::OffsetDateTime;
@@ -180,18 +180,13 @@ impl TicketStore {
         user_id: &str,
         booking_id: &str,
     ) -> anyhow::Result<Option<BookingRecord>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(booking_key(user_id, booking_id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("reading a booking")?
-            .item;
-        item.map(|i| from_item(i).context("decoding a booking"))
-            .transpose()
+        get_item(
+            &self.db,
+            &self.table,
+            booking_key(user_id, booking_id),
+            "reading a booking",
+        )
+        .await
     }
 
     /// Cancels one of `user_id`'s bookings before its event starts and gives its seats back.

@@ -17,8 +17,8 @@ mod events;
 use std::collections::HashMap;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
-use bazaar_shared::dynamo::{Item, from_item};
+use aws_sdk_dynamodb::types::AttributeValue;
+use bazaar_shared::dynamo::{Item, batch_get, from_items, get_item};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -87,56 +87,26 @@ impl TicketStore {
     }
 
     pub async fn event(&self, event_id: &str) -> anyhow::Result<Option<EventRecord>> {
-        let item = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(event_key(event_id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("reading an event")?
-            .item;
-        item.map(|i| from_item(i).context("decoding an event"))
-            .transpose()
+        get_item(
+            &self.db,
+            &self.table,
+            event_key(event_id),
+            "reading an event",
+        )
+        .await
     }
 
-    /// The events of `ids`, by id (one BatchGetItem per 100 ids; missing ones are left out).
+    /// The events of `ids`, by id (missing ones are left out).
     pub async fn events(&self, ids: &[String]) -> anyhow::Result<HashMap<String, EventRecord>> {
-        let mut found = HashMap::new();
         let mut unique: Vec<&String> = ids.iter().collect();
         unique.sort();
         unique.dedup();
-        for chunk in unique.chunks(100) {
-            let mut request = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(chunk.iter().map(|id| event_key(id)).collect()))
-                    .consistent_read(true)
-                    .build()
-                    .context("building a batch read")?,
-            );
-            while let Some(keys) = request.take() {
-                let output = self
-                    .db
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .context("reading events")?;
-                for item in output
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    let event: EventRecord = from_item(item).context("decoding an event")?;
-                    found.insert(event.event_id.clone(), event);
-                }
-                request = output
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|k| !k.keys().is_empty());
-            }
-        }
-        Ok(found)
+        let keys = unique.into_iter().map(|id| event_key(id)).collect();
+        let items = batch_get(&self.db, &self.table, keys, "reading events").await?;
+        let events: Vec<EventRecord> = from_items(items).context("decoding events")?;
+        Ok(events
+            .into_iter()
+            .map(|e| (e.event_id.clone(), e))
+            .collect())
     }
 }
