@@ -163,6 +163,21 @@ pub async fn transact_write(
     }
 }
 
+/// Runs one transaction (retrying lost races like [`transact_write`]): `false` when a
+/// condition cancelled it, an error for anything else. For callers to whom any failed
+/// condition means the same thing ("already done", "not found").
+pub async fn transact_or_cancelled(
+    db: &aws_sdk_dynamodb::Client,
+    items: Vec<TransactWriteItem>,
+    what: &'static str,
+) -> anyhow::Result<bool> {
+    match transact_write(db, items).await {
+        Ok(()) => Ok(true),
+        Err(e) if cancellations(&e).is_some() => Ok(false),
+        Err(e) => Err(e).context(what),
+    }
+}
+
 /// True when a cancelled transaction failed only on conflicts with other transactions.
 pub fn only_conflicts(error: &SdkError<TransactWriteItemsError>) -> bool {
     cancellations(error).is_some_and(|reasons| {

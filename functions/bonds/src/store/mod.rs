@@ -30,7 +30,7 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, PutRequest, TransactWriteItem, WriteRequest,
 };
-use bazaar_shared::dynamo::{Item, cancellation_reasons, from_items};
+use bazaar_shared::dynamo::{Item, from_items};
 
 pub use bonds::{BondItem, ChangeError};
 pub use draws::{DrawItem, DrawStatus};
@@ -222,16 +222,6 @@ impl Store {
         items: Vec<TransactWriteItem>,
         what: &'static str,
     ) -> anyhow::Result<bool> {
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context(what),
-        }
+        bazaar_shared::dynamo::transact_or_cancelled(&self.db, items, what).await
     }
 }

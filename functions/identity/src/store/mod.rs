@@ -19,10 +19,8 @@ mod sessions;
 
 use std::collections::HashMap;
 
-use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use bazaar_shared::auth::Role;
-use bazaar_shared::dynamo::cancellation_reasons;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -156,17 +154,7 @@ impl Store {
         items: Vec<TransactWriteItem>,
         what: &'static str,
     ) -> anyhow::Result<bool> {
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if cancellation_reasons(&e).is_some() => Ok(false),
-            Err(e) => Err(e).context(what),
-        }
+        bazaar_shared::dynamo::transact_or_cancelled(&self.db, items, what).await
     }
 
     /// One item by key, read consistently.
