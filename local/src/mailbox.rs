@@ -34,20 +34,32 @@ struct Destinations {
     to_addresses: Vec<String>,
 }
 
+/// How often moto's data dump is asked again after a server error.
+const DUMP_ATTEMPTS: u32 = 5;
+
 /// Every mail sent since moto started, oldest first.
 pub async fn sent_mail(http: &reqwest::Client, moto_url: &str) -> anyhow::Result<Vec<SentMail>> {
-    let data: serde_json::Value = http
-        .get(format!(
-            "{}/moto-api/data.json",
-            moto_url.trim_end_matches('/')
-        ))
-        .send()
-        .await
-        .context("asking moto for its data")?
-        .error_for_status()?
-        .json()
-        .await
-        .context("reading moto's data")?;
+    let url = format!("{}/moto-api/data.json", moto_url.trim_end_matches('/'));
+    let mut attempt = 0;
+    let data: serde_json::Value = loop {
+        attempt += 1;
+        let response = http
+            .get(&url)
+            .send()
+            .await
+            .context("asking moto for its data")?;
+        // moto dumps every service's models, and an attribute that changes while another
+        // request writes (an S3 key, say) can fail its dump with a 500: ask again.
+        if response.status().is_server_error() && attempt < DUMP_ATTEMPTS {
+            tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(attempt))).await;
+            continue;
+        }
+        break response
+            .error_for_status()?
+            .json()
+            .await
+            .context("reading moto's data")?;
+    };
     let messages = data
         .get("ses")
         .and_then(|ses| ses.get("Message"))
