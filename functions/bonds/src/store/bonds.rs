@@ -197,14 +197,8 @@ impl Store {
 
     /// Everyone holding `<denomination> <number>`: one indexed query, whatever the registry size.
     pub async fn holders(&self, denomination: u32, number: &str) -> anyhow::Result<Vec<BondItem>> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", s(format!("BONDNUM#{denomination}#{number}")));
-        Ok(from_items(self.query_all(query).await?)?)
+        self.all_in_gsi1(format!("BONDNUM#{denomination}#{number}"))
+            .await
     }
 
     /// Bonds added on `day` (`yyyy-mm-dd`) at or after `since` and before `until` (stored

@@ -158,6 +158,21 @@ impl Store {
         Ok(())
     }
 
+    /// Every item under one `gsi1` partition key, decoded (the index look-ups of matching).
+    async fn all_in_gsi1<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: String,
+    ) -> anyhow::Result<Vec<T>> {
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(":pk", s(pk));
+        Ok(from_items(self.query_all(query).await?)?)
+    }
+
     /// Every item of a query, following its pages (for bounded sets: a draw's numbers).
     async fn query_all(
         &self,

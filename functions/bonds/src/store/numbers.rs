@@ -1,7 +1,7 @@
 //! The winning numbers of draws: "did <denomination> <number> win" is one query on gsi1.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::{from_items, to_item};
+use bazaar_shared::dynamo::to_item;
 use serde::{Deserialize, Serialize};
 
 use super::draws::{DrawItem, draw_key_marker, draw_pk};
@@ -83,14 +83,8 @@ impl Store {
         denomination: u32,
         number: &str,
     ) -> anyhow::Result<Vec<NumberItem>> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", s(format!("WIN#{denomination}#{number}")));
-        Ok(from_items(self.query_all(query).await?)?)
+        self.all_in_gsi1(format!("WIN#{denomination}#{number}"))
+            .await
     }
 
     /// Deletes a draw with its numbers, its wins and its markers.
