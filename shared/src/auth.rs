@@ -6,12 +6,9 @@
 //! type are all checked, so a refresh token, an `alg: none` token, an HS256 token made from
 //! the public key or a token from another issuer are all refused.
 
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use anyhow::Context;
-use aws_sdk_dynamodb::types::AttributeValue;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -21,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::config::{ConfigError, Env};
 use crate::error::ApiError;
+use crate::identity::IdentityClient;
 
 /// Who issues access tokens, and for whom.
 pub const ISSUER: &str = "bazaar-identity";
@@ -121,35 +119,18 @@ impl Caller {
     }
 }
 
-/// The key of a session item in the identity table: `pk = USER#<user>`, `sk = SESSION#<sid>`.
-/// A session is one refresh-token family; logging out, changing the password, disabling the
-/// account or losing a role revokes it, and with it every access token it issued.
-pub fn session_key(user_id: &str, session_id: &str) -> HashMap<String, AttributeValue> {
-    HashMap::from([
-        (
-            "pk".to_owned(),
-            AttributeValue::S(format!("USER#{user_id}")),
-        ),
-        (
-            "sk".to_owned(),
-            AttributeValue::S(format!("SESSION#{session_id}")),
-        ),
-    ])
-}
-
 /// Verifies access tokens; built once per cold start.
 #[derive(Clone)]
 pub struct TokenVerifier {
     key: DecodingKey,
     validation: Validation,
-    dynamodb: aws_sdk_dynamodb::Client,
-    table: String,
+    identity: IdentityClient,
 }
 
 impl std::fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenVerifier")
-            .field("table", &self.table)
+            .field("identity", &self.identity)
             .finish_non_exhaustive()
     }
 }
@@ -162,10 +143,11 @@ impl TokenVerifier {
             name: "JWT_PUBLIC_KEY".into(),
             reason: e.to_string(),
         })?;
-        Ok(Self::new(key, dynamodb, env.required("IDENTITY_TABLE")?))
+        let identity = IdentityClient::new(dynamodb, env.required("IDENTITY_TABLE")?);
+        Ok(Self::new(key, identity))
     }
 
-    pub fn new(key: DecodingKey, dynamodb: aws_sdk_dynamodb::Client, table: String) -> Self {
+    pub fn new(key: DecodingKey, identity: IdentityClient) -> Self {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
@@ -175,8 +157,7 @@ impl TokenVerifier {
         Self {
             key,
             validation,
-            dynamodb,
-            table,
+            identity,
         }
     }
 
@@ -195,29 +176,8 @@ impl TokenVerifier {
     /// token is refused at once, not when it expires.
     pub async fn verify(&self, token: &str) -> Result<Caller, ApiError> {
         let claims = self.decode(token)?;
-        let session = self
-            .dynamodb
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(session_key(&claims.sub, &claims.sid)))
-            .projection_expression("revoked, expires_at")
-            .consistent_read(true)
-            .send()
-            .await
-            .context("checking the session of an access token")?
-            .item
-            .ok_or_else(|| unauthorized("This session has ended; sign in again."))?;
-        let revoked = session
-            .get("revoked")
-            .and_then(|v| v.as_bool().ok())
-            .copied()
-            .unwrap_or(true);
-        let expires_at = session
-            .get("expires_at")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse::<i64>().ok())
-            .unwrap_or(0);
-        if revoked || expires_at <= time::OffsetDateTime::now_utc().unix_timestamp() {
+        let now = time::OffsetDateTime::now_utc();
+        if !self.identity.session_live(&claims.sub, &claims.sid, now).await? {
             return Err(unauthorized("This session has ended; sign in again."));
         }
         Ok(Caller {

@@ -2,6 +2,7 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 
@@ -15,4 +16,22 @@ pub fn api_router(routes: Router) -> Router {
         .fallback(|| async { ApiError::not_found("No such route.") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+}
+
+/// A route group's router with its state, finished by [`api_router`]. The routes are declared
+/// once, with `utoipa_axum::routes!`, so the router and the OpenAPI document cannot drift.
+pub fn serve<S>(routes: OpenApiRouter<S>, state: S) -> Router
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let (router, _) = routes.split_for_parts();
+    api_router(router.with_state(state))
+}
+
+/// The OpenAPI document of a route group (no state needed: only the declarations are read).
+pub fn document<S>(routes: OpenApiRouter<S>) -> utoipa::openapi::OpenApi
+where
+    S: Clone + Send + Sync + 'static,
+{
+    routes.split_for_parts().1
 }
