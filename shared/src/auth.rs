@@ -113,10 +113,6 @@ impl Caller {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-
-    pub fn is_admin(&self) -> bool {
-        self.has(Role::Admin)
-    }
 }
 
 /// Verifies access tokens; built once per cold start.
@@ -195,7 +191,7 @@ fn unauthorized(detail: &str) -> ApiError {
 }
 
 /// The bearer token of a request, if any.
-pub fn bearer_token(parts: &Parts) -> Option<&str> {
+fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())

@@ -24,11 +24,6 @@ pub struct Job<T> {
 }
 
 impl<T> Job<T> {
-    /// A job with a fresh, time-ordered id.
-    pub fn new(payload: T) -> Self {
-        Self::with_id(uuid::Uuid::now_v7().to_string(), payload)
-    }
-
     pub fn with_id(id: impl Into<String>, payload: T) -> Self {
         Self {
             id: id.into(),
@@ -58,10 +53,6 @@ impl JobQueue {
             sqs,
             url: url.into(),
         }
-    }
-
-    pub fn url(&self) -> &str {
-        &self.url
     }
 
     #[tracing::instrument(skip_all, fields(queue = %self.url, job = %job.id))]
