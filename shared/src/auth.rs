@@ -41,11 +41,13 @@ pub enum Role {
     Worker,
     Broker,
     MessOwner,
+    /// Shop staff: the catalogue, every order's lifecycle, low-stock alerts.
+    ShopStaff,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Member,
         Role::Customer,
         Role::Organizer,
@@ -54,12 +56,16 @@ impl Role {
         Role::Worker,
         Role::Broker,
         Role::MessOwner,
+        Role::ShopStaff,
         Role::Admin,
     ];
 
     /// Roles a person may choose at sign-up; the rest are granted by an admin.
     pub fn is_self_service(self) -> bool {
-        !matches!(self, Role::Admin | Role::Broker | Role::MessOwner)
+        !matches!(
+            self,
+            Role::Admin | Role::Broker | Role::MessOwner | Role::ShopStaff
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +78,7 @@ impl Role {
             Role::Worker => "worker",
             Role::Broker => "broker",
             Role::MessOwner => "mess_owner",
+            Role::ShopStaff => "shop_staff",
             Role::Admin => "admin",
         }
     }

@@ -135,6 +135,37 @@ impl IdentityClient {
             .map(|m| m.email))
     }
 
+    /// The ids of every account holding `role` (the role index of the identity table, all
+    /// pages): whom to tell when something needs the role's attention (shop staff, say).
+    pub async fn holders_of(&self, role: Role) -> anyhow::Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Membership {
+            user_id: String,
+        }
+        let mut ids = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :pk")
+                .expression_attribute_values(":pk", attr::string(role_index_pk(role)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .context("listing the holders of a role")?;
+            let members: Vec<Membership> = crate::dynamo::from_items(page.items.unwrap_or_default())
+                .context("decoding role memberships")?;
+            ids.extend(members.into_iter().map(|m| m.user_id));
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(ids);
+            }
+        }
+    }
+
     /// The writes that grant `role` (profile roles, membership, audit entry), for a transaction
     /// that must grant it atomically with its own writes; the profile update is conditional
     /// on the account existing.

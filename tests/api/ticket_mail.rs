@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use bazaar_shared::Env;
+use bazaar_shared::{Clock, Env, Init};
 use bazaar_tickets::notices::NotifyBookers;
 use serde_json::{Value, json};
 
@@ -120,8 +120,12 @@ async fn cancelling_an_event_tells_every_booker_across_pages_once() {
         .unwrap();
     let mut env = spec.env.clone();
     env.insert("NOTIFY_PAGE_SIZE".into(), "2".into());
-    let small_pages =
-        bazaar_tickets::Notifier::from_env(&Env::from_map(env), &app.stack.aws).unwrap();
+    let init = Init {
+        env: Env::from_map(env),
+        aws: app.stack.aws.clone(),
+        clock: Clock::system(),
+    };
+    let small_pages = bazaar_tickets::Notifier::from_init(&init).unwrap();
     let notice = NotifyBookers {
         event_id: event.clone(),
         notice_id: format!("event-cancelled:{event}"),

@@ -1,38 +1,24 @@
 //! Customers' routes: book seats (optionally with an `Idempotency-Key`), list, read and cancel
 //! their own bookings. Another customer's booking is simply not found.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::Authorized;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::mail::{MailJob, MailMessage};
 use bazaar_shared::pagination::{Page, PageQuery};
 use bazaar_shared::replay::{self, IdempotencyKey};
-use utoipa::OpenApi;
 
+use crate::CustomerOnly;
+use crate::bookings::BookingsState;
 use crate::input::BookBody;
 use crate::model::{BookingRecord, BookingView, EventRecord};
 use crate::store::{BookError, CancelError, NewBooking};
-use crate::{CustomerOnly, TicketsState, now};
 
 /// How often a booking is priced again when the organizer changes the price meanwhile.
 const PRICE_ATTEMPTS: usize = 3;
-
-pub fn routes() -> Router<TicketsState> {
-    Router::new()
-        .route("/events/{id}/bookings", post(book))
-        .route("/bookings", get(my_bookings))
-        .route("/bookings/{id}", get(my_booking))
-        .route("/bookings/{id}/cancel", post(cancel))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(book, my_bookings, my_booking, cancel))]
-pub struct BookingApiDoc;
 
 type Customer = Authorized<CustomerOnly>;
 
@@ -88,12 +74,12 @@ fn contention() -> ApiError {
     }
 }
 
-async fn with_event(state: &TicketsState, booking: &BookingRecord) -> anyhow::Result<BookingView> {
+async fn with_event(state: &BookingsState, booking: &BookingRecord) -> anyhow::Result<BookingView> {
     let event = state.store.event(&booking.event_id).await?;
     Ok(BookingView::new(booking, event.as_ref()))
 }
 
-async fn confirm(state: &TicketsState, email: &str, booking: &BookingRecord, event: &EventRecord) {
+async fn confirm(state: &BookingsState, email: &str, booking: &BookingRecord, event: &EventRecord) {
     let mail = MailJob::job(
         format!("booking-confirmed:{}", booking.booking_id),
         email,
@@ -119,17 +105,16 @@ async fn confirm(state: &TicketsState, email: &str, booking: &BookingRecord, eve
 }
 
 async fn make_booking(
-    state: &TicketsState,
+    state: &BookingsState,
     user_id: &str,
     event_id: &str,
     seats: u32,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
     let email = state
-        .accounts
-        .user(user_id)
+        .identity
+        .email_of(user_id)
         .await?
-        .map(|u| u.email)
-        .ok_or_else(|| ApiError::Unauthorized("Your account no longer exists.".into()))?;
+        .ok_or_else(|| ApiError::Unauthorized("Your account is no longer active.".into()))?;
     for _ in 0..PRICE_ATTEMPTS {
         let Some(event) = state.store.event(event_id).await? else {
             return Err(BookError::NotFound.into());
@@ -140,7 +125,7 @@ async fn make_booking(
             event: &event,
             seats,
         };
-        match state.store.book(&new, now()).await {
+        match state.store.book(&new, state.clock.now()).await {
             Ok(booking) => {
                 confirm(state, &email, &booking, &event).await;
                 let view = BookingView::new(&booking, Some(&event));
@@ -162,8 +147,8 @@ async fn make_booking(
     responses((status = 201, body = BookingView), (status = 401), (status = 403), (status = 404),
         (status = 409, description = "sold-out, already-booked, contention or request-in-progress"),
         (status = 422, description = "not-bookable, invalid seats, or idempotency-key-reused")))]
-async fn book(
-    State(state): State<TicketsState>,
+pub(crate) async fn book(
+    State(state): State<BookingsState>,
     customer: Customer,
     key: IdempotencyKey,
     Path(event_id): Path<String>,
@@ -186,8 +171,8 @@ async fn book(
 #[utoipa::path(get, path = "/bookings", tag = "bookings", security(("bearer" = [])),
     params(PageQuery),
     responses((status = 200, body = Page<BookingView>), (status = 401), (status = 403)))]
-async fn my_bookings(
-    State(state): State<TicketsState>,
+pub(crate) async fn my_bookings(
+    State(state): State<BookingsState>,
     customer: Customer,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<BookingView>>, ApiError> {
@@ -209,8 +194,8 @@ async fn my_bookings(
 /// One of the caller's bookings.
 #[utoipa::path(get, path = "/bookings/{id}", tag = "bookings", security(("bearer" = [])),
     responses((status = 200, body = BookingView), (status = 401), (status = 403), (status = 404)))]
-async fn my_booking(
-    State(state): State<TicketsState>,
+pub(crate) async fn my_booking(
+    State(state): State<BookingsState>,
     customer: Customer,
     Path(id): Path<String>,
 ) -> Result<Json<BookingView>, ApiError> {
@@ -226,14 +211,14 @@ async fn my_booking(
 #[utoipa::path(post, path = "/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
     responses((status = 200, body = BookingView), (status = 401), (status = 403), (status = 404),
         (status = 409, description = "already-cancelled"), (status = 422, description = "event-started")))]
-async fn cancel(
-    State(state): State<TicketsState>,
+pub(crate) async fn cancel(
+    State(state): State<BookingsState>,
     customer: Customer,
     Path(id): Path<String>,
 ) -> Result<Json<BookingView>, ApiError> {
     let booking = state
         .store
-        .cancel_booking(&customer.caller().user_id, &id, now())
+        .cancel_booking(&customer.caller().user_id, &id, state.clock.now())
         .await?;
     Ok(Json(with_event(&state, &booking).await?))
 }

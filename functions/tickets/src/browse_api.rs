@@ -1,33 +1,21 @@
 //! The public listing: published, upcoming events, soonest first, from the browse index (never
 //! a scan), optionally within a date range and matching a text.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use bazaar_shared::ApiError;
+use bazaar_shared::dynamo::Item;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::{Page, PageQuery};
 use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::IntoParams;
 
-use crate::input::StartTime;
-use crate::model::{EventStatus, EventView};
-use crate::store::{Index, timestamp};
-use crate::{TicketsState, now};
+use crate::events::EventsState;
+use crate::model::{EventStatus, EventView, StartTime};
+use crate::store::Index;
 
 /// Index pages read at most per request when a text filter leaves pages short.
 const MAX_ROUNDS: usize = 5;
 const MAX_QUERY_CHARS: usize = 100;
-
-pub fn routes() -> Router<TicketsState> {
-    Router::new()
-        .route("/events", get(browse))
-        .route("/events/{id}", get(event_detail))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(browse, event_detail))]
-pub struct BrowseApiDoc;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -42,10 +30,9 @@ pub struct BrowseQuery {
     cursor: Option<String>,
 }
 
-fn time_param(name: &str, text: Option<&str>) -> Result<Option<String>, ApiError> {
+fn time_param(name: &str, text: Option<&str>) -> Result<Option<StartTime>, ApiError> {
     text.map(|t| {
-        StartTime::parse_any(t)
-            .map(StartTime::text)
+        StartTime::parse(t)
             .ok_or_else(|| ApiError::bad_request(format!("{name} must be an RFC 3339 date-time.")))
     })
     .transpose()
@@ -60,15 +47,15 @@ fn matches(event: &EventView, words: &[String]) -> bool {
 /// index page, so a page may hold fewer than `limit` events while `next_cursor` goes on.
 #[utoipa::path(get, path = "/events", tag = "events", params(BrowseQuery),
     responses((status = 200, body = Page<EventView>), (status = 400)))]
-async fn browse(
-    State(state): State<TicketsState>,
+pub(crate) async fn browse(
+    State(state): State<EventsState>,
     Query(query): Query<BrowseQuery>,
 ) -> Result<Json<Page<EventView>>, ApiError> {
-    let now = timestamp(now());
+    let now = StartTime::of(state.clock.now());
     let from = time_param("from", query.from.as_deref())?
-        .filter(|f| *f > now)
+        .filter(|from| *from > now)
         .unwrap_or(now);
-    let to = time_param("to", query.to.as_deref())?.unwrap_or_else(|| "9999".into());
+    let to = time_param("to", query.to.as_deref())?;
     let q = query.q.unwrap_or_default();
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::bad_request("q must be at most 100 characters."));
@@ -86,45 +73,48 @@ async fn browse(
         query.to.as_deref().unwrap_or_default(),
         words.join(" ")
     );
-    let mut start = state.cursors.decode(&scope, page.cursor.as_deref())?;
+    let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
+    let (items, last) = matching(&state, Index::Browse { from, to }, &words, limit, start).await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: state.cursors.encode(&scope, last.as_ref()),
+    }))
+}
+
+/// Up to `limit` published events of `index` matching `words`, reading at most
+/// [`MAX_ROUNDS`] index pages, and the key to go on from.
+async fn matching(
+    state: &EventsState,
+    index: Index<'_>,
+    words: &[String],
+    limit: i32,
+    mut start: Option<Item>,
+) -> anyhow::Result<(Vec<EventView>, Option<Item>)> {
     let mut items = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let wanted = limit - items.len() as i32;
-        let (ids, last) = state
-            .store
-            .index_page(
-                Index::Browse {
-                    from: &from,
-                    to: &to,
-                },
-                wanted,
-                start,
-            )
-            .await?;
+        let (ids, last) = state.store.index_page(index, wanted, start).await?;
         let mut events = state.store.events(&ids).await?;
         items.extend(
             ids.iter()
                 .filter_map(|id| events.remove(id))
                 .filter(|e| e.status == EventStatus::Published)
                 .map(|e| EventView::from(&e))
-                .filter(|e| matches(e, &words)),
+                .filter(|e| matches(e, words)),
         );
         start = last;
         if start.is_none() || items.len() as i32 >= limit {
             break;
         }
     }
-    Ok(Json(Page {
-        items,
-        next_cursor: state.cursors.encode(&scope, start.as_ref()),
-    }))
+    Ok((items, start))
 }
 
 /// One published (or cancelled) event with its seats available. Drafts are not public.
 #[utoipa::path(get, path = "/events/{id}", tag = "events",
     responses((status = 200, body = EventView), (status = 404)))]
-async fn event_detail(
-    State(state): State<TicketsState>,
+pub(crate) async fn event_detail(
+    State(state): State<EventsState>,
     Path(id): Path<String>,
 ) -> Result<Json<EventView>, ApiError> {
     match state.store.event(&id).await? {

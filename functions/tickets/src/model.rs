@@ -3,7 +3,39 @@
 //! Money is in minor units (cents, paise) with an ISO 4217 currency: never floating point.
 
 use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
 use utoipa::ToSchema;
+
+/// When an event starts: UTC, whole seconds. Its RFC 3339 text (`2026-12-01T18:30:15Z`) is what
+/// the API shows and what the browse index sorts by, so it sorts like the time it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StartTime(OffsetDateTime);
+
+impl StartTime {
+    /// Any RFC 3339 date-time, normalised to UTC whole seconds.
+    pub fn parse(text: &str) -> Option<Self> {
+        OffsetDateTime::parse(text, &Rfc3339).ok().map(Self::of)
+    }
+
+    /// `at`, to the second (also a bound for browse index queries).
+    pub fn of(at: OffsetDateTime) -> Self {
+        let at = at.to_offset(UtcOffset::UTC);
+        Self(at.replace_nanosecond(0).unwrap_or(at))
+    }
+
+    pub fn unix(self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    pub fn text(self) -> String {
+        self.0.format(&Rfc3339).expect("UTC times format")
+    }
+
+    pub(crate) fn time(self) -> OffsetDateTime {
+        self.0
+    }
+}
 
 /// Where an event stands. Only `published` events can be found and booked; `cancelled` is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -33,7 +65,7 @@ pub struct EventRecord {
     pub title: String,
     pub description: String,
     pub venue: String,
-    /// RFC 3339, UTC, whole seconds: sorts as text in the browse index.
+    /// [`StartTime::text`]: sorts as text in the browse index.
     pub starts_at: String,
     pub starts_ts: i64,
     pub capacity: u32,
@@ -49,6 +81,7 @@ pub struct EventRecord {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminded_for: Option<String>,
+    /// Stored times (`created_at`, `updated_at`, `cancelled_at`) are `dynamo::timestamp`s.
     pub created_at: String,
     pub updated_at: String,
 }

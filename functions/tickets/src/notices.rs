@@ -1,23 +1,16 @@
 //! Telling every active booker of an event something: a change of time or place, a
 //! cancellation, the coming start.
 //!
-//! One [`NotifyBookers`] job covers one page of bookers: it queues their mails (ten per SQS
-//! call) and then queues itself for the next page, so 10,000 bookers are 40 short jobs rather
-//! than one long one, and a failure retries one page. Every mail's job id is the notice id plus
+//! One [`NotifyBookers`] job (handled by [`crate::ticket_jobs`]) covers one page of bookers:
+//! it queues their mails (ten per SQS call) and then queues itself for the next page, so 10,000
+//! bookers are 40 short jobs rather than one long one, and a failure retries one page. Every mail's job id is the notice id plus
 //! the booker, and the mailer sends each id once: a redelivered or repeated job mails nobody
 //! twice.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use bazaar_shared::jobs::{Job, JobQueue, consume};
-use bazaar_shared::mail::{MailJob, MailMessage};
-use bazaar_shared::{AwsClients, ConfigError, Env};
+use bazaar_shared::jobs::Job;
 use serde::{Deserialize, Serialize};
 
 use crate::model::EventRecord;
-use crate::store::TicketStore;
-
-/// Bookers per job, unless `NOTIFY_PAGE_SIZE` says otherwise.
-const PAGE: i32 = 250;
 
 /// "Mail this to every active booker of the event."
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +27,8 @@ pub struct NotifyBookers {
 }
 
 impl NotifyBookers {
+    /// The job of this page: its id is the notice id and the page's position, so a page is
+    /// queued once however often the page before it runs.
     pub fn job(self) -> Job<Self> {
         let id = match &self.after {
             Some(after) => format!("{}:after:{after}", self.notice_id),
@@ -65,6 +60,7 @@ pub fn change_notice(before: &EventRecord, after: &EventRecord) -> Option<Notify
     })
 }
 
+/// The notice of a cancelled event.
 pub fn cancel_notice(event: &EventRecord) -> NotifyBookers {
     NotifyBookers {
         event_id: event.event_id.clone(),
@@ -86,77 +82,5 @@ pub fn reminder_notice(event: &EventRecord) -> NotifyBookers {
         subject: format!("Reminder: {} is coming up", event.title),
         text: format!("See you soon at {}. {}", event.title, when_and_where(event)),
         after: None,
-    }
-}
-
-/// The `ticket-jobs` consumer.
-#[derive(Clone, Debug)]
-pub struct Notifier {
-    store: TicketStore,
-    mail: JobQueue,
-    jobs: JobQueue,
-    page: i32,
-}
-
-impl Notifier {
-    /// `TICKETS_TABLE`, `MAIL_QUEUE_URL`, `TICKET_JOBS_QUEUE_URL`, optional `NOTIFY_PAGE_SIZE`.
-    pub fn from_env(env: &Env, aws: &AwsClients) -> Result<Self, ConfigError> {
-        Ok(Self {
-            page: env.parse_or("NOTIFY_PAGE_SIZE", PAGE)?,
-            store: TicketStore::new(aws.dynamodb.clone(), env.required("TICKETS_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
-            jobs: JobQueue::new(aws.sqs.clone(), env.required("TICKET_JOBS_QUEUE_URL")?),
-        })
-    }
-
-    pub fn table(&self) -> &str {
-        self.store.table()
-    }
-
-    pub async fn handle(&self, event: SqsEvent) -> SqsBatchResponse {
-        consume(event, |body| async move {
-            let job = Job::<NotifyBookers>::parse(&body)?;
-            self.notify_page(&job.payload).await
-        })
-        .await
-    }
-
-    /// Mails one page of bookers and queues the next page.
-    #[tracing::instrument(skip_all, fields(notice = %notice.notice_id, after = ?notice.after))]
-    pub async fn notify_page(&self, notice: &NotifyBookers) -> anyhow::Result<()> {
-        let (bookers, next) = self
-            .store
-            .bookers(&notice.event_id, notice.after.as_deref(), self.page)
-            .await?;
-        let mails: Vec<_> = bookers
-            .iter()
-            .map(|booker| {
-                MailJob::job(
-                    format!("{}:{}", notice.notice_id, booker.user_id),
-                    &booker.email,
-                    MailMessage::Notice {
-                        subject: notice.subject.clone(),
-                        text: format!(
-                            "{}\n\nYour booking {}: {} seat(s).",
-                            notice.text, booker.booking_id, booker.seats
-                        ),
-                    },
-                )
-            })
-            .collect();
-        self.mail.send_batch(&mails).await?;
-        tracing::info!(
-            mails = mails.len(),
-            more = next.is_some(),
-            "bookers notified"
-        );
-        if let Some(next) = next {
-            let following = NotifyBookers {
-                after: Some(next),
-                ..notice.clone()
-            };
-            self.jobs.send(&following.job()).await?;
-        }
-        Ok(())
     }
 }

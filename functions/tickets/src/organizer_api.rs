@@ -1,43 +1,19 @@
 //! Organizers' routes: create, change (allow-listed fields), publish, unpublish, cancel and
 //! delete their own events, and list them with sales figures.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::Authorized;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::{Page, PageQuery};
-use utoipa::OpenApi;
 
+use crate::OrganizerOnly;
+use crate::events::EventsState;
 use crate::input::{EventChangesBody, NewEventBody};
 use crate::model::{EventRecord, OrganizerEventView};
 use crate::notices::{NotifyBookers, cancel_notice, change_notice};
 use crate::store::{ChangeError, Index};
-use crate::{OrganizerOnly, TicketsState, now};
-
-pub fn routes() -> Router<TicketsState> {
-    Router::new()
-        .route("/events", post(create_event))
-        .route("/events/{id}", patch(change_event).delete(delete_event))
-        .route("/events/{id}/publish", post(publish_event))
-        .route("/events/{id}/unpublish", post(unpublish_event))
-        .route("/events/{id}/cancel", post(cancel_event))
-        .route("/organizer/events", get(my_events))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    create_event,
-    change_event,
-    delete_event,
-    publish_event,
-    unpublish_event,
-    cancel_event,
-    my_events
-))]
-pub struct OrganizerApiDoc;
 
 type Organizer = Authorized<OrganizerOnly>;
 
@@ -68,7 +44,7 @@ impl From<ChangeError> for ApiError {
 
 /// Queues a fan-out to the event's bookers. The change itself is already stored, so a failure
 /// to queue is logged rather than answered as if the change had failed.
-async fn tell_bookers(state: &TicketsState, event: &EventRecord, notice: NotifyBookers) {
+async fn tell_bookers(state: &EventsState, event: &EventRecord, notice: NotifyBookers) {
     if event.bookings_made == 0 {
         return;
     }
@@ -81,12 +57,12 @@ async fn tell_bookers(state: &TicketsState, event: &EventRecord, notice: NotifyB
 #[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])),
     request_body = NewEventBody,
     responses((status = 201, body = OrganizerEventView), (status = 401), (status = 403), (status = 422)))]
-async fn create_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn create_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Json(body): Json<NewEventBody>,
 ) -> Result<(StatusCode, Json<OrganizerEventView>), ApiError> {
-    let now = now();
+    let now = state.clock.now();
     let new = body.parse(now)?;
     let event = state
         .store
@@ -100,13 +76,13 @@ async fn create_event(
     request_body = EventChangesBody,
     responses((status = 200, body = OrganizerEventView), (status = 401), (status = 403), (status = 404),
         (status = 409, description = "Cancelled, or capacity below seats sold"), (status = 422)))]
-async fn change_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn change_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Path(id): Path<String>,
     Json(body): Json<EventChangesBody>,
 ) -> Result<Json<OrganizerEventView>, ApiError> {
-    let now = now();
+    let now = state.clock.now();
     let changes = body.parse(now)?;
     let change = state
         .store
@@ -121,8 +97,8 @@ async fn change_event(
 /// Deletes an own event that was never booked.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
     responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409, description = "Was booked")))]
-async fn delete_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn delete_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -134,14 +110,19 @@ async fn delete_event(
 }
 
 async fn set_published(
-    state: TicketsState,
+    state: EventsState,
     organizer: Organizer,
     id: String,
     published: bool,
 ) -> Result<Json<OrganizerEventView>, ApiError> {
     let event = state
         .store
-        .set_published(&id, &organizer.caller().user_id, published, now())
+        .set_published(
+            &id,
+            &organizer.caller().user_id,
+            published,
+            state.clock.now(),
+        )
         .await?;
     Ok(Json((&event).into()))
 }
@@ -149,8 +130,8 @@ async fn set_published(
 /// Lists the event publicly and opens it for booking.
 #[utoipa::path(post, path = "/events/{id}/publish", tag = "events", security(("bearer" = [])),
     responses((status = 200, body = OrganizerEventView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn publish_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn publish_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Path(id): Path<String>,
 ) -> Result<Json<OrganizerEventView>, ApiError> {
@@ -160,8 +141,8 @@ async fn publish_event(
 /// Hides the event and stops new bookings; existing bookings stay.
 #[utoipa::path(post, path = "/events/{id}/unpublish", tag = "events", security(("bearer" = [])),
     responses((status = 200, body = OrganizerEventView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn unpublish_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn unpublish_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Path(id): Path<String>,
 ) -> Result<Json<OrganizerEventView>, ApiError> {
@@ -171,14 +152,14 @@ async fn unpublish_event(
 /// Cancels an own event for good; every active booker is mailed.
 #[utoipa::path(post, path = "/events/{id}/cancel", tag = "events", security(("bearer" = [])),
     responses((status = 200, body = OrganizerEventView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn cancel_event(
-    State(state): State<TicketsState>,
+pub(crate) async fn cancel_event(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Path(id): Path<String>,
 ) -> Result<Json<OrganizerEventView>, ApiError> {
     let event = state
         .store
-        .cancel_event(&id, &organizer.caller().user_id, now())
+        .cancel_event(&id, &organizer.caller().user_id, state.clock.now())
         .await?;
     tell_bookers(&state, &event, cancel_notice(&event)).await;
     Ok(Json((&event).into()))
@@ -188,8 +169,8 @@ async fn cancel_event(
 #[utoipa::path(get, path = "/organizer/events", tag = "events", security(("bearer" = [])),
     params(PageQuery),
     responses((status = 200, body = Page<OrganizerEventView>), (status = 401), (status = 403)))]
-async fn my_events(
-    State(state): State<TicketsState>,
+pub(crate) async fn my_events(
+    State(state): State<EventsState>,
     organizer: Organizer,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<OrganizerEventView>>, ApiError> {

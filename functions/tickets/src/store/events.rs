@@ -1,15 +1,17 @@
-//! Events: created, changed, published, cancelled and deleted only by their organizer, each in
-//! one conditional write. A failed condition is explained by reading the event afterwards;
-//! nothing is decided from that read.
+//! Events: created, published, cancelled and deleted only by their organizer, each in one
+//! conditional write. A failed condition is explained by reading the event afterwards;
+//! nothing is decided from that read. Changes of fields are in `event_changes`.
 
 use anyhow::Context;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-use bazaar_shared::dynamo::{Item, from_item, is_condition_failed, to_item};
+use aws_sdk_dynamodb::types::ReturnValue;
+use bazaar_shared::dynamo::{
+    Item, from_item, is_condition_failed, number, string, timestamp, to_item,
+};
 use time::OffsetDateTime;
 
-use super::{BROWSE_PARTITION, TicketStore, browse_sort_key, event_key, n, s, timestamp};
-use crate::input::{EventChanges, NewEvent};
+use super::{BROWSE_PARTITION, TicketStore, browse_sort_key, event_key, organizer_pk};
+use crate::input::NewEvent;
 use crate::model::{EventRecord, EventStatus};
 
 /// Why an organizer's change was not made.
@@ -30,17 +32,19 @@ pub enum ChangeError {
     Other(#[from] anyhow::Error),
 }
 
-/// What `change` did: the event before and after.
+/// What a change did: the event before and after.
 #[derive(Debug)]
 pub struct EventChange {
     pub before: EventRecord,
     pub after: EventRecord,
 }
 
-/// How often a capacity change is retried when another capacity change slipped in between.
-const CAPACITY_ATTEMPTS: usize = 3;
+/// The condition of every owned update: this organizer's, not cancelled, not started.
+pub(super) const OWNED_OPEN: &str =
+    "organizer_id = :me AND #status <> :cancelled AND starts_ts > :now";
 
 impl TicketStore {
+    /// Stores a new event (a draft unless `new.published`).
     pub async fn create_event(
         &self,
         organizer_id: &str,
@@ -48,7 +52,7 @@ impl TicketStore {
         now: OffsetDateTime,
     ) -> anyhow::Result<EventRecord> {
         let event_id = uuid::Uuid::now_v7().simple().to_string();
-        let stamp = timestamp(now);
+        let created = timestamp(now);
         let record = EventRecord {
             event_id: event_id.clone(),
             organizer_id: organizer_id.to_owned(),
@@ -61,29 +65,26 @@ impl TicketStore {
             available: new.capacity,
             price_minor: new.price_minor,
             currency: new.currency.clone(),
-            status: if new.published {
-                EventStatus::Published
-            } else {
-                EventStatus::Draft
+            status: match new.published {
+                true => EventStatus::Published,
+                false => EventStatus::Draft,
             },
             bookings_made: 0,
             revenue_minor: 0,
             version: 0,
             reminded_for: None,
-            created_at: stamp.clone(),
-            updated_at: stamp.clone(),
+            created_at: created.clone(),
+            updated_at: created.clone(),
         };
         let mut item: Item = to_item(&record)?;
         item.extend(event_key(&event_id));
-        item.insert(
-            "gsi1sk".into(),
-            s(browse_sort_key(&record.starts_at, &event_id)),
-        );
+        let browse = browse_sort_key(&record.starts_at, &event_id);
+        item.insert("gsi1sk".into(), string(browse));
         if new.published {
-            item.insert("gsi1pk".into(), s(BROWSE_PARTITION));
+            item.insert("gsi1pk".into(), string(BROWSE_PARTITION));
         }
-        item.insert("gsi2pk".into(), s(format!("ORGANIZER#{organizer_id}")));
-        item.insert("gsi2sk".into(), s(format!("{stamp}#{event_id}")));
+        item.insert("gsi2pk".into(), string(organizer_pk(organizer_id)));
+        item.insert("gsi2sk".into(), string(format!("{created}#{event_id}")));
         self.db
             .put_item()
             .table_name(&self.table)
@@ -95,8 +96,8 @@ impl TicketStore {
         Ok(record)
     }
 
-    /// An update of one of `organizer_id`'s events that has not started and is not cancelled.
-    fn owned_update(
+    /// An update of one of `organizer_id`'s events, with the values `OWNED_OPEN` needs.
+    pub(super) fn owned_update(
         &self,
         event_id: &str,
         organizer_id: &str,
@@ -107,16 +108,14 @@ impl TicketStore {
             .table_name(&self.table)
             .set_key(Some(event_key(event_id)))
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":me", s(organizer_id))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":cancelled", s(EventStatus::Cancelled.as_str()))
+            .expression_attribute_values(":me", string(organizer_id))
+            .expression_attribute_values(":now", number(now))
+            .expression_attribute_values(":cancelled", string(EventStatus::Cancelled.as_str()))
             .return_values(ReturnValue::AllNew)
     }
 
-    const OWNED_OPEN: &str = "organizer_id = :me AND #status <> :cancelled AND starts_ts > :now";
-
     /// Runs an owned update; on a failed condition, tells why from the event as it is now.
-    async fn run_owned(
+    pub(super) async fn run_owned(
         &self,
         update: UpdateItemFluentBuilder,
         event_id: &str,
@@ -153,89 +152,6 @@ impl TicketStore {
         })
     }
 
-    /// Applies allowed changes. A new capacity moves seats available by the same amount, in
-    /// the same write, and only while no more seats are sold than the new capacity.
-    pub async fn change(
-        &self,
-        event_id: &str,
-        organizer_id: &str,
-        changes: &EventChanges,
-        now: OffsetDateTime,
-    ) -> Result<EventChange, ChangeError> {
-        let now_ts = now.unix_timestamp();
-        for _ in 0..CAPACITY_ATTEMPTS {
-            let before = match self.event(event_id).await? {
-                Some(e) if e.organizer_id == organizer_id => e,
-                _ => return Err(ChangeError::NotFound),
-            };
-            let mut sets = vec!["updated_at = :at", "version = version + :one"];
-            let mut condition = Self::OWNED_OPEN.to_owned();
-            let mut update = self
-                .owned_update(event_id, organizer_id, now_ts)
-                .expression_attribute_values(":at", s(timestamp(now)))
-                .expression_attribute_values(":one", n(1));
-            for (field, value) in [
-                ("title", &changes.title),
-                ("description", &changes.description),
-                ("venue", &changes.venue),
-            ] {
-                if let Some(value) = value {
-                    update = update
-                        .expression_attribute_names(format!("#{field}"), field)
-                        .expression_attribute_values(format!(":{field}"), s(value));
-                    sets.push(match field {
-                        "title" => "#title = :title",
-                        "description" => "#description = :description",
-                        _ => "#venue = :venue",
-                    });
-                }
-            }
-            if let Some(price) = changes.price_minor {
-                update = update.expression_attribute_values(":price", n(price));
-                sets.push("price_minor = :price");
-            }
-            if let Some(at) = changes.starts_at {
-                update = update
-                    .expression_attribute_values(":starts_at", s(at.text()))
-                    .expression_attribute_values(":starts_ts", n(at.unix()))
-                    .expression_attribute_values(
-                        ":gsi1sk",
-                        s(browse_sort_key(&at.text(), event_id)),
-                    );
-                sets.extend([
-                    "starts_at = :starts_at",
-                    "starts_ts = :starts_ts",
-                    "gsi1sk = :gsi1sk",
-                ]);
-            }
-            if let Some(capacity) = changes.capacity {
-                let delta = i64::from(capacity) - i64::from(before.capacity);
-                update = update
-                    .expression_attribute_names("#capacity", "capacity")
-                    .expression_attribute_values(":capacity", n(capacity))
-                    .expression_attribute_values(":old_capacity", n(before.capacity))
-                    .expression_attribute_values(":delta", n(delta));
-                sets.extend(["#capacity = :capacity", "available = available + :delta"]);
-                condition.push_str(" AND #capacity = :old_capacity");
-                if delta < 0 {
-                    update = update.expression_attribute_values(":shrink", n(-delta));
-                    condition.push_str(" AND available >= :shrink");
-                }
-            }
-            let update = update
-                .update_expression(format!("SET {}", sets.join(", ")))
-                .condition_expression(condition);
-            match self.run_owned(update, event_id, organizer_id, now_ts).await {
-                Ok(after) => return Ok(EventChange { before, after }),
-                // Sold seats are within the new capacity: another capacity change came first.
-                Err(ChangeError::BelowSold { sold })
-                    if changes.capacity.is_some_and(|c| c >= sold) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        Err(anyhow::anyhow!("capacity kept changing underneath").into())
-    }
-
     /// Publishes (listed and bookable) or unpublishes (hidden, no new bookings; existing
     /// bookings stay) an event.
     pub async fn set_published(
@@ -246,25 +162,24 @@ impl TicketStore {
         now: OffsetDateTime,
     ) -> Result<EventRecord, ChangeError> {
         let now_ts = now.unix_timestamp();
-        let (status, expression) = if published {
-            (
+        let (status, expression) = match published {
+            true => (
                 EventStatus::Published,
                 "SET #status = :status, gsi1pk = :browse, updated_at = :at",
-            )
-        } else {
-            (
+            ),
+            false => (
                 EventStatus::Draft,
                 "SET #status = :status, updated_at = :at REMOVE gsi1pk",
-            )
+            ),
         };
         let mut update = self
             .owned_update(event_id, organizer_id, now_ts)
             .update_expression(expression)
-            .condition_expression(Self::OWNED_OPEN)
-            .expression_attribute_values(":status", s(status.as_str()))
-            .expression_attribute_values(":at", s(timestamp(now)));
+            .condition_expression(OWNED_OPEN)
+            .expression_attribute_values(":status", string(status.as_str()))
+            .expression_attribute_values(":at", string(timestamp(now)));
         if published {
-            update = update.expression_attribute_values(":browse", s(BROWSE_PARTITION));
+            update = update.expression_attribute_values(":browse", string(BROWSE_PARTITION));
         }
         self.run_owned(update, event_id, organizer_id, now_ts).await
     }
@@ -283,9 +198,9 @@ impl TicketStore {
                 "SET #status = :cancelled, updated_at = :at, version = version + :one \
                  REMOVE gsi1pk",
             )
-            .condition_expression(Self::OWNED_OPEN)
-            .expression_attribute_values(":at", s(timestamp(now)))
-            .expression_attribute_values(":one", n(1));
+            .condition_expression(OWNED_OPEN)
+            .expression_attribute_values(":at", string(timestamp(now)))
+            .expression_attribute_values(":one", number(1));
         self.run_owned(update, event_id, organizer_id, now_ts).await
     }
 
@@ -301,8 +216,8 @@ impl TicketStore {
             .table_name(&self.table)
             .set_key(Some(event_key(event_id)))
             .condition_expression("organizer_id = :me AND bookings_made = :zero")
-            .expression_attribute_values(":me", s(organizer_id))
-            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":me", string(organizer_id))
+            .expression_attribute_values(":zero", number(0))
             .send()
             .await;
         match deleted {
@@ -331,8 +246,8 @@ impl TicketStore {
                  AND (attribute_not_exists(reminded_for) OR reminded_for <> :starts_at)",
             )
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":published", s(EventStatus::Published.as_str()))
-            .expression_attribute_values(":starts_at", s(starts_at))
+            .expression_attribute_values(":published", string(EventStatus::Published.as_str()))
+            .expression_attribute_values(":starts_at", string(starts_at))
             .send()
             .await;
         match marked {
@@ -341,51 +256,4 @@ impl TicketStore {
             Err(error) => Err(error).context("marking a reminder"),
         }
     }
-
-    /// One page of event ids from an index query, and the key to continue from.
-    pub async fn index_page(
-        &self,
-        index: Index<'_>,
-        limit: i32,
-        start: Option<Item>,
-    ) -> anyhow::Result<(Vec<String>, Option<Item>)> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .limit(limit)
-            .set_exclusive_start_key(start);
-        let query = match index {
-            Index::Browse { from, to } => query
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", s(BROWSE_PARTITION))
-                .expression_attribute_values(":from", s(from))
-                .expression_attribute_values(":to", s(format!("{to}~"))),
-            Index::Organizer(organizer_id) => query
-                .index_name("gsi2")
-                .key_condition_expression("gsi2pk = :pk")
-                .expression_attribute_values(":pk", s(format!("ORGANIZER#{organizer_id}")))
-                .scan_index_forward(false),
-        };
-        let output = query.send().await.context("querying events")?;
-        let ids = output
-            .items()
-            .iter()
-            .filter_map(|item| match item.get("pk") {
-                Some(AttributeValue::S(pk)) => pk.strip_prefix("EVENT#").map(str::to_owned),
-                _ => None,
-            })
-            .collect();
-        Ok((ids, output.last_evaluated_key))
-    }
-}
-
-/// The two ways events are listed.
-#[derive(Debug, Clone, Copy)]
-pub enum Index<'a> {
-    /// Published events starting between `from` and `to` (RFC 3339 texts), soonest first.
-    Browse { from: &'a str, to: &'a str },
-    /// An organizer's events, newest first.
-    Organizer(&'a str),
 }

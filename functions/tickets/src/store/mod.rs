@@ -7,71 +7,75 @@
 //! | active booker   | `EVENT#<id>#BOOKERS`  | `USER#<id>`      |                                 |
 //!
 //! gsi1 is sparse: only published events carry `gsi1pk = PUBLISHED`, sorted by
-//! `gsi1sk = <starts_at>#<id>`. Both indexes project keys only, so the seat counter, which
+//! `gsi1sk = <starts_at>#<id>`; gsi2 lists an organizer's events, `gsi2pk = ORGANIZER#<id>`,
+//! `gsi2sk = <created_at>#<id>`. Both indexes project keys only, so the seat counter, which
 //! every booking changes, is never copied into an index; listings read the page's events with
 //! one BatchGetItem instead and so always show current availability.
+//!
+//! Times: `starts_at` is a [`StartTime`](crate::model::StartTime) text (whole seconds, what the
+//! API shows), `starts_ts` its Unix seconds for conditions; every other stored time
+//! (`created_at`, `updated_at`, `cancelled_at`) is a `bazaar_shared::dynamo::timestamp`.
+//!
+//! Files: `events` (an organizer's conditional writes), `event_changes` (the capacity-aware
+//! change), `bookings` and `cancelling` (one transaction each), `bookers` and `listings`
+//! (paged queries).
 
+mod bookers;
 mod bookings;
+mod cancelling;
+mod event_changes;
 mod events;
+mod listings;
 
 use std::collections::HashMap;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::AttributeValue;
-use bazaar_shared::dynamo::{Item, batch_get, from_items, get_item};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use bazaar_shared::dynamo::{Item, batch_get, from_items, get_item, key};
 
-pub use bookings::{BookError, CancelError, NewBooking};
-pub use events::{ChangeError, EventChange, Index};
+pub use bookings::{BookError, NewBooking};
+pub use cancelling::CancelError;
+pub use events::{ChangeError, EventChange};
+pub use listings::Index;
 
 use crate::model::EventRecord;
 
-pub const BROWSE_PARTITION: &str = "PUBLISHED";
+/// The value of `gsi1pk` on published events.
+const BROWSE_PARTITION: &str = "PUBLISHED";
 
+/// The tickets table, through the SDK: every read and write of the crate goes through here.
 #[derive(Clone, Debug)]
 pub struct TicketStore {
     db: aws_sdk_dynamodb::Client,
     table: String,
 }
 
-pub fn s(value: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(value.into())
-}
-
-pub fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn key(pk: String, sk: impl Into<String>) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
-}
-
-pub fn event_key(event_id: &str) -> Item {
+fn event_key(event_id: &str) -> Item {
     key(format!("EVENT#{event_id}"), "EVENT")
 }
 
-pub fn booking_key(user_id: &str, booking_id: &str) -> Item {
-    key(format!("USER#{user_id}"), format!("BOOKING#{booking_id}"))
+fn customer_pk(user_id: &str) -> String {
+    format!("USER#{user_id}")
 }
 
-pub fn bookers_pk(event_id: &str) -> String {
+fn booking_key(user_id: &str, booking_id: &str) -> Item {
+    key(customer_pk(user_id), format!("BOOKING#{booking_id}"))
+}
+
+fn bookers_pk(event_id: &str) -> String {
     format!("EVENT#{event_id}#BOOKERS")
 }
 
-pub fn booker_key(event_id: &str, user_id: &str) -> Item {
+fn booker_key(event_id: &str, user_id: &str) -> Item {
     key(bookers_pk(event_id), format!("USER#{user_id}"))
 }
 
-pub fn browse_sort_key(starts_at: &str, event_id: &str) -> String {
-    format!("{starts_at}#{event_id}")
+fn organizer_pk(organizer_id: &str) -> String {
+    format!("ORGANIZER#{organizer_id}")
 }
 
-pub fn timestamp(at: OffsetDateTime) -> String {
-    at.replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&Rfc3339)
-        .unwrap_or_default()
+/// `gsi1sk`: events sort by start time, then id.
+fn browse_sort_key(starts_at: &str, event_id: &str) -> String {
+    format!("{starts_at}#{event_id}")
 }
 
 impl TicketStore {

@@ -1,4 +1,4 @@
-//! The `ticket-reminders` schedule: about 24 hours before an event, its bookers are reminded.
+//! The `ticket-reminders` binary: about 24 hours before an event, its bookers are reminded.
 //!
 //! Each run (hourly) finds the published events starting within the lead time through the
 //! browse index, queues one reminder fan-out per event and marks the event reminded for its
@@ -6,13 +6,17 @@
 //! even a run racing another queues mails whose ids the mailer has already sent.
 
 use bazaar_shared::jobs::JobQueue;
-use bazaar_shared::{AwsClients, ConfigError, Env};
+use bazaar_shared::{Clock, ConfigError, Function, Init};
 use serde::Deserialize;
 
-use crate::model::EventStatus;
+use crate::model::{EventRecord, EventStatus, StartTime};
 use crate::notices::reminder_notice;
-use crate::store::{Index, TicketStore, timestamp};
+use crate::store::{Index, TicketStore};
 
+/// Events read per index page.
+const PAGE: i32 = 100;
+
+/// The schedule's `Input`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Input {
@@ -24,62 +28,52 @@ fn default_lead_hours() -> i64 {
     24
 }
 
+/// The `ticket-reminders` function.
+pub fn build(init: &Init) -> Result<Function, ConfigError> {
+    let reminders = Reminders::from_init(init)?;
+    let table = reminders.store.table().to_owned();
+    Ok(
+        Function::scheduled(reminders, |r, input| async move { r.run(input).await })
+            .warming(&table),
+    )
+}
+
+/// Queues the reminders that are due.
 #[derive(Clone, Debug)]
 pub struct Reminders {
     store: TicketStore,
     jobs: JobQueue,
+    clock: Clock,
 }
 
 impl Reminders {
     /// `TICKETS_TABLE`, `TICKET_JOBS_QUEUE_URL`.
-    pub fn from_env(env: &Env, aws: &AwsClients) -> Result<Self, ConfigError> {
+    pub fn from_init(init: &Init) -> Result<Self, ConfigError> {
+        let (env, aws) = (&init.env, &init.aws);
         Ok(Self {
             store: TicketStore::new(aws.dynamodb.clone(), env.required("TICKETS_TABLE")?),
             jobs: JobQueue::new(aws.sqs.clone(), env.required("TICKET_JOBS_QUEUE_URL")?),
+            clock: init.clock.clone(),
         })
-    }
-
-    pub fn table(&self) -> &str {
-        self.store.table()
     }
 
     /// One run; reports how many events got their reminder queued.
     pub async fn run(&self, input: serde_json::Value) -> anyhow::Result<serde_json::Value> {
         let input: Input = serde_json::from_value(input)?;
-        let now = crate::now();
-        let (from, to) = (
-            timestamp(now),
-            timestamp(now + time::Duration::hours(input.lead_hours)),
-        );
+        let now = self.clock.now();
+        let window = Index::Browse {
+            from: StartTime::of(now),
+            to: Some(StartTime::of(now + time::Duration::hours(input.lead_hours))),
+        };
         let mut start = None;
         let mut reminded = 0;
         loop {
-            let (ids, next) = self
-                .store
-                .index_page(
-                    Index::Browse {
-                        from: &from,
-                        to: &to,
-                    },
-                    100,
-                    start,
-                )
-                .await?;
+            let (ids, next) = self.store.index_page(window, PAGE, start).await?;
             for event in self.store.events(&ids).await?.into_values() {
                 let due = event.status == EventStatus::Published
                     && event.starts_ts > now.unix_timestamp()
                     && event.reminded_for.as_deref() != Some(event.starts_at.as_str());
-                if !due {
-                    continue;
-                }
-                // Queue first, then mark: a crash in between repeats a job the mailer dedups,
-                // never loses a reminder.
-                self.jobs.send(&reminder_notice(&event).job()).await?;
-                if self
-                    .store
-                    .mark_reminded(&event.event_id, &event.starts_at)
-                    .await?
-                {
+                if due && self.remind(&event).await? {
                     reminded += 1;
                 }
             }
@@ -90,5 +84,15 @@ impl Reminders {
         }
         tracing::info!(reminded, "reminders queued");
         Ok(serde_json::json!({ "reminded": reminded }))
+    }
+
+    /// Queues the event's reminder and marks it sent; false when another run marked it first.
+    async fn remind(&self, event: &EventRecord) -> anyhow::Result<bool> {
+        // Queue first, then mark: a crash in between repeats a job the mailer dedups, never
+        // loses a reminder.
+        self.jobs.send(&reminder_notice(event).job()).await?;
+        self.store
+            .mark_reminded(&event.event_id, &event.starts_at)
+            .await
     }
 }
