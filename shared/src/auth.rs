@@ -180,7 +180,11 @@ impl TokenVerifier {
     pub async fn verify(&self, token: &str) -> Result<Caller, ApiError> {
         let claims = self.decode(token)?;
         let now = time::OffsetDateTime::now_utc();
-        if !self.identity.session_live(&claims.sub, &claims.sid, now).await? {
+        if !self
+            .identity
+            .session_live(&claims.sub, &claims.sid, now)
+            .await?
+        {
             return Err(unauthorized("This session has ended; sign in again."));
         }
         Ok(Caller {

@@ -62,7 +62,10 @@ mod tests {
         let seen_by_a_function = clock.clone();
         assert_eq!(seen_by_a_function.now(), start);
         clock.advance(Duration::from_secs(90));
-        assert_eq!(seen_by_a_function.now() - start, time::Duration::seconds(90));
+        assert_eq!(
+            seen_by_a_function.now() - start,
+            time::Duration::seconds(90)
+        );
     }
 
     #[test]

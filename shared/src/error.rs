@@ -31,6 +31,39 @@ impl FieldError {
     }
 }
 
+/// `validator`'s errors as field problems (its message, else its code); a rule over the whole
+/// body (`__all__`) is reported under the empty field name.
+pub fn field_errors(result: Result<(), validator::ValidationErrors>) -> Vec<FieldError> {
+    let Err(errors) = result else {
+        return Vec::new();
+    };
+    errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, errors)| {
+            let field = if field == "__all__" { "" } else { &*field }.to_owned();
+            errors.iter().map(move |error| {
+                let message = error.message.as_deref().unwrap_or(&error.code);
+                FieldError::new(field.clone(), message)
+            })
+        })
+        .collect()
+}
+
+/// The 422 answer listing `problems`, ordered by field.
+pub fn invalid(mut problems: Vec<FieldError>) -> ApiError {
+    problems.sort_by(|a, b| a.field.cmp(&b.field));
+    ApiError::Validation(problems)
+}
+
+/// `Ok(value)` when no field failed, else the 422 listing them all, ordered by field.
+pub fn valid_or<T>(problems: Vec<FieldError>, value: T) -> Result<T, ApiError> {
+    match problems.is_empty() {
+        true => Ok(value),
+        false => Err(invalid(problems)),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request: {0}")]

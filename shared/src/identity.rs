@@ -156,8 +156,9 @@ impl IdentityClient {
                 .send()
                 .await
                 .context("listing the holders of a role")?;
-            let members: Vec<Membership> = crate::dynamo::from_items(page.items.unwrap_or_default())
-                .context("decoding role memberships")?;
+            let members: Vec<Membership> =
+                crate::dynamo::from_items(page.items.unwrap_or_default())
+                    .context("decoding role memberships")?;
             ids.extend(members.into_iter().map(|m| m.user_id));
             start = page.last_evaluated_key;
             if start.is_none() {
@@ -187,7 +188,13 @@ impl IdentityClient {
         Ok(vec![
             self.roles_update(&member.user_id, "ADD", role, at)?,
             TransactWriteItem::builder().put(put).build(),
-            self.audit_put(actor, "grant_role", &member.user_id, Some(role.as_str()), at)?,
+            self.audit_put(
+                actor,
+                "grant_role",
+                &member.user_id,
+                Some(role.as_str()),
+                at,
+            )?,
         ])
     }
 
@@ -257,7 +264,10 @@ impl IdentityClient {
             "checking the session of an access token",
         )
         .await?;
-        Ok(session.is_some_and(|s| s.revoked == Some(false) && s.expires_at > now.unix_timestamp()))
+        Ok(
+            session
+                .is_some_and(|s| s.revoked == Some(false) && s.expires_at > now.unix_timestamp()),
+        )
     }
 
     fn roles_update(

@@ -28,6 +28,6 @@ pub mod webhook;
 
 pub use aws::AwsClients;
 pub use clock::Clock;
-pub use function::{Function, Init};
 pub use config::{ConfigError, Env};
 pub use error::{ApiError, ApiResult};
+pub use function::{Function, Init};

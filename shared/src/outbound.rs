@@ -72,7 +72,8 @@ impl HttpService {
 
     /// A request to `path` (starting with `/`), for [`HttpService::send`] to finish.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.base_url))
+        self.client
+            .request(method, format!("{}{path}", self.base_url))
     }
 
     /// Sends `request` and decodes a 2xx JSON answer, retrying with backoff when `retry`

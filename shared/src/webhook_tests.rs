@@ -28,8 +28,15 @@ fn stripe_header(t: i64, body: &[u8]) -> String {
 fn a_stripe_delivery_signed_with_the_secret_passes_and_any_v1_may_match() {
     let t = 1_795_428_000;
     let good = stripe_header(t, BODY);
-    assert_eq!(stripe().verify(&headers("stripe-signature", &good), BODY, at(t + 10)), Ok(()));
-    let rotated = format!("t={t},v1={},{}", "ab".repeat(32), &good[good.find("v1").unwrap()..]);
+    assert_eq!(
+        stripe().verify(&headers("stripe-signature", &good), BODY, at(t + 10)),
+        Ok(())
+    );
+    let rotated = format!(
+        "t={t},v1={},{}",
+        "ab".repeat(32),
+        &good[good.find("v1").unwrap()..]
+    );
     let headers = headers("stripe-signature", &rotated);
     assert_eq!(stripe().verify(&headers, BODY, at(t)), Ok(()));
 }
@@ -39,20 +46,37 @@ fn a_stripe_delivery_with_a_changed_body_old_timestamp_or_no_header_is_refused()
     let t = 1_795_428_000;
     let header = headers("stripe-signature", &stripe_header(t, BODY));
     let reformatted = br#"{"id": "evt_1", "type": "checkout.session.completed"}"#;
-    assert_eq!(stripe().verify(&header, reformatted, at(t)), Err(SignatureError::Mismatch));
-    assert_eq!(stripe().verify(&header, BODY, at(t + 301)), Err(SignatureError::Stale));
-    assert_eq!(stripe().verify(&header, BODY, at(t - 301)), Err(SignatureError::Stale));
+    assert_eq!(
+        stripe().verify(&header, reformatted, at(t)),
+        Err(SignatureError::Mismatch)
+    );
+    assert_eq!(
+        stripe().verify(&header, BODY, at(t + 301)),
+        Err(SignatureError::Stale)
+    );
+    assert_eq!(
+        stripe().verify(&header, BODY, at(t - 301)),
+        Err(SignatureError::Stale)
+    );
     let none = HeaderMap::new();
-    assert_eq!(stripe().verify(&none, BODY, at(t)), Err(SignatureError::Missing));
+    assert_eq!(
+        stripe().verify(&none, BODY, at(t)),
+        Err(SignatureError::Missing)
+    );
     let junk = headers("stripe-signature", "t=abc,v1=zz");
-    assert_eq!(stripe().verify(&junk, BODY, at(t)), Err(SignatureError::Malformed));
+    assert_eq!(
+        stripe().verify(&junk, BODY, at(t)),
+        Err(SignatureError::Malformed)
+    );
 }
 
 #[test]
 fn a_body_hex_signature_must_match_the_raw_body() {
     let verifier = WebhookVerifier::new(
         SECRET.into(),
-        Scheme::BodyHex { header: "x-razorpay-signature" },
+        Scheme::BodyHex {
+            header: "x-razorpay-signature",
+        },
     );
     let now = at(0);
     let good = sign_hex(SECRET.as_bytes(), &[BODY]);
@@ -60,15 +84,25 @@ fn a_body_hex_signature_must_match_the_raw_body() {
     assert_eq!(verifier.verify(&ok, BODY, now), Ok(()));
     let other = sign_hex(b"another secret", &[BODY]);
     let forged = headers("x-razorpay-signature", &other);
-    assert_eq!(verifier.verify(&forged, BODY, now), Err(SignatureError::Mismatch));
+    assert_eq!(
+        verifier.verify(&forged, BODY, now),
+        Err(SignatureError::Mismatch)
+    );
     let short = headers("x-razorpay-signature", &good[..10]);
-    assert_eq!(verifier.verify(&short, BODY, now), Err(SignatureError::Mismatch));
+    assert_eq!(
+        verifier.verify(&short, BODY, now),
+        Err(SignatureError::Mismatch)
+    );
 }
 
 #[test]
 fn the_razorpay_payment_signature_is_the_hmac_of_order_and_payment_ids() {
     // Razorpay's documented check: HMAC-SHA256(key_secret, order_id + "|" + payment_id).
     let signature = sign_hex(b"key_secret", &[b"order_1|pay_1"]);
-    assert!(matches_hex(b"key_secret", &[b"order_1", b"|", b"pay_1"], &signature));
+    assert!(matches_hex(
+        b"key_secret",
+        &[b"order_1", b"|", b"pay_1"],
+        &signature
+    ));
     assert!(!matches_hex(b"key_secret", &[b"order_2|pay_1"], &signature));
 }

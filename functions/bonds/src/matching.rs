@@ -1,33 +1,36 @@
-//! Matching bonds and winning numbers by indexed lookups, recording each win once, and mailing
+//! Matching bonds and winning numbers by indexed look-ups, recording each win once, and mailing
 //! winners. Used by the draw worker (a list against the registry), by adding a bond (a bond
 //! against stored lists) and by the scheduled matcher (new bonds against stored lists).
 
 use std::collections::BTreeMap;
 
+use bazaar_shared::identity::IdentityClient;
 use bazaar_shared::jobs::{Job, JobQueue};
-use bazaar_shared::mail::{MailJob, MailMessage};
+use bazaar_shared::mail::MailJob;
+use bazaar_shared::{AwsClients, ConfigError, Env};
 use futures_util::{StreamExt, TryStreamExt, stream};
+use time::OffsetDateTime;
 
-use crate::model::rupees;
-use crate::store::{BondItem, NumberItem, Store, WinItem};
+use crate::model::{BondRecord, NumberRecord, WinRecord};
+use crate::notices;
+use crate::store::{Recorded, Store};
 
-/// How many lookups run at once: enough to hide latency, few enough not to throttle.
+/// How many look-ups run at once: enough to hide latency, few enough not to throttle.
 const CONCURRENCY: usize = 16;
 
-/// A win found by matching, and whether this run recorded it (false: recorded before).
+/// A win found by matching, and whether this run recorded it (or found it recorded before).
 #[derive(Debug, Clone)]
 pub struct Found {
-    pub win: WinItem,
-    pub new: bool,
+    pub win: WinRecord,
+    pub recorded: Recorded,
 }
 
-/// What matching needs: the bonds table, the identity table (winners' addresses), the mail queue.
+/// What matching needs: the bonds table, winners' addresses, the mail queue.
 #[derive(Clone, Debug)]
 pub struct Matching {
     pub store: Store,
-    pub users: bazaar_identity::store::Store,
-    /// Absent in functions that never mail (`draws`).
-    pub mail: Option<JobQueue>,
+    pub identity: IdentityClient,
+    pub mail: JobQueue,
 }
 
 /// Which wins share a mail.
@@ -42,8 +45,21 @@ pub enum MailPer {
 }
 
 impl Matching {
+    /// `BONDS_TABLE`, `IDENTITY_TABLE` (winners' addresses) and `MAIL_QUEUE_URL`.
+    pub fn from_env(env: &Env, aws: &AwsClients) -> Result<Self, ConfigError> {
+        Ok(Self {
+            store: Store::new(aws.dynamodb.clone(), env.required("BONDS_TABLE")?),
+            identity: IdentityClient::new(aws.dynamodb.clone(), env.required("IDENTITY_TABLE")?),
+            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+        })
+    }
+
     /// Every holder of every winning number: one query per number, `CONCURRENCY` at a time.
-    pub async fn match_numbers(&self, entries: &[NumberItem]) -> anyhow::Result<Vec<Found>> {
+    pub async fn match_numbers(
+        &self,
+        entries: &[NumberRecord],
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Vec<Found>> {
         // Owned items: borrowed ones trip the compiler's higher-ranked lifetime check in the
         // `Send` futures axum needs.
         let per_number: Vec<Vec<Found>> = stream::iter(entries.to_vec())
@@ -54,7 +70,7 @@ impl Matching {
                     .holders(entry.denomination, &entry.number)
                     .await?
                 {
-                    found.push(self.record(&bond, &entry).await?);
+                    found.push(self.record(&bond, &entry, now).await?);
                 }
                 anyhow::Ok(found)
             })
@@ -65,16 +81,20 @@ impl Matching {
     }
 
     /// Every stored draw each bond won: one query per bond.
-    pub async fn match_bonds(&self, bonds: &[BondItem]) -> anyhow::Result<Vec<Found>> {
+    pub async fn match_bonds(
+        &self,
+        bonds: &[BondRecord],
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Vec<Found>> {
         let per_bond: Vec<Vec<Found>> = stream::iter(bonds.to_vec())
             .map(|bond| async move {
                 let mut found = Vec::new();
-                for entry in self
+                let entries = self
                     .store
                     .winning_entries(bond.denomination, &bond.number)
-                    .await?
-                {
-                    found.push(self.record(&bond, &entry).await?);
+                    .await?;
+                for entry in entries {
+                    found.push(self.record(&bond, &entry, now).await?);
                 }
                 anyhow::Ok(found)
             })
@@ -84,17 +104,23 @@ impl Matching {
         Ok(per_bond.into_iter().flatten().collect())
     }
 
-    async fn record(&self, bond: &BondItem, entry: &NumberItem) -> anyhow::Result<Found> {
-        let win = WinItem::new(bond, entry);
-        let new = self.store.record_win(&win).await?;
-        Ok(Found { win, new })
+    async fn record(
+        &self,
+        bond: &BondRecord,
+        entry: &NumberRecord,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Found> {
+        let win = WinRecord::new(bond, entry, now);
+        let recorded = self.store.record_win(&win).await?;
+        Ok(Found { win, recorded })
     }
 
-    /// Queues the winners' mail. Every found win is mailed, recorded now or before: the job ids
-    /// are deterministic and the mailer sends each id once, so a re-run that crashed after
-    /// recording but before mailing still mails, and one that got further mails nothing twice.
+    /// Queues the winners' mail; how many mails were queued. Every found win is mailed,
+    /// recorded now or before: the job ids are deterministic and the mailer sends each id
+    /// once, so a re-run that crashed after recording but before mailing still mails, and one
+    /// that got further mails nothing twice. Accounts without an active address get none.
     pub async fn mail_winners(&self, found: &[Found], per: MailPer) -> anyhow::Result<usize> {
-        let mut groups: BTreeMap<String, Vec<WinItem>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<WinRecord>> = BTreeMap::new();
         for win in found.iter().map(|f| &f.win) {
             let id = match per {
                 MailPer::WinnerAndDraw => format!("draw-win:{}:{}", win.draw_id, win.user_id),
@@ -107,51 +133,16 @@ impl Matching {
         }
         let jobs: Vec<Job<MailJob>> = stream::iter(groups)
             .map(|(id, wins)| async move {
-                let user = self.users.user(&wins[0].user_id).await?;
-                anyhow::Ok(user.map(|u| MailJob::job(id, u.email, message(&wins))))
+                let email = self.identity.email_of(&wins[0].user_id).await?;
+                anyhow::Ok(email.map(|to| MailJob::job(id, to, notices::winner(&wins))))
             })
             .buffer_unordered(CONCURRENCY)
             .try_filter_map(|job| async move { Ok(job) })
             .try_collect()
             .await?;
-        if jobs.is_empty() {
-            return Ok(0);
+        if !jobs.is_empty() {
+            self.mail.send_batch(&jobs).await?;
         }
-        let mail = self
-            .mail
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("MAIL_QUEUE_URL is not configured"))?;
-        mail.send_batch(&jobs).await?;
         Ok(jobs.len())
-    }
-}
-
-/// The winner's mail: every winning bond of one draw, with tier and amount.
-fn message(wins: &[WinItem]) -> MailMessage {
-    let first = &wins[0];
-    let mut text = format!(
-        "Congratulations! Your prize bonds won in the Rs. {} draw of {}:\n\n",
-        rupees(first.denomination.into()),
-        first.draw_date
-    );
-    let mut sorted: Vec<&WinItem> = wins.iter().collect();
-    sorted.sort_by(|a, b| a.number.cmp(&b.number));
-    for win in sorted {
-        text.push_str(&format!(
-            "- {}: {} prize, Rs. {}\n",
-            win.number,
-            win.tier.as_str(),
-            rupees(win.amount)
-        ));
-    }
-    text.push_str(
-        "\nSee all your wins under \"My wins\". Claim prizes at any National Savings centre.",
-    );
-    MailMessage::Notice {
-        subject: format!(
-            "Your prize bond won in the Rs. {} draw",
-            rupees(first.denomination.into())
-        ),
-        text,
     }
 }

@@ -1,5 +1,5 @@
-//! The parser of official winning lists: a pure function from the uploaded text to a [`Draw`],
-//! or an error a person can act on (it names the line and what was expected).
+//! The parser of official winning lists: a pure function from the uploaded text to a
+//! [`ParsedDraw`], or an error a person can act on (it names the line and what was expected).
 //!
 //! The format, as National Savings publishes it: a `DRAW OF Rs. <denomination>` heading, a
 //! `dd/mm/yyyy` draw date, then `First Prize of Rs. <amount>/-`, `Second Prize …` and
@@ -8,32 +8,14 @@
 //! (office, draw number, city) is ignored; inside a prize section every token must be a
 //! 6-digit number, so a truncated or garbled file is refused rather than half-read.
 
+mod lines;
+
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 
-/// A prize tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    First,
-    Second,
-    Third,
-}
-
-impl Tier {
-    const ALL: [Tier; 3] = [Tier::First, Tier::Second, Tier::Third];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::First => "first",
-            Tier::Second => "second",
-            Tier::Third => "third",
-        }
-    }
-}
+use self::lines::{date_in, normalise, rupees_after_rs, tier_of};
+use crate::model::Tier;
 
 /// One prize section of a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,189 +57,150 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ParseError> {
     Err(ParseError(message.into()))
 }
 
-/// The lower-cased line with runs of whitespace collapsed, for heading matching.
-fn normalise(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-fn tier_of(normalised: &str) -> Option<Tier> {
-    for (tier, words) in [
-        (Tier::First, ["first prize", "1st prize"]),
-        (Tier::Second, ["second prize", "2nd prize"]),
-        (Tier::Third, ["third prize", "3rd prize"]),
-    ] {
-        if words.iter().any(|w| normalised.contains(w)) {
-            return Some(tier);
-        }
-    }
-    None
-}
-
-/// The rupee amount after the first `Rs` of a line: `Rs. 1,500,000/-` → 1500000.
-fn rupees_after_rs(line: &str) -> Option<u64> {
-    // "Rs" as a word: not the "rs" of "first" or "numbers".
-    let lower = line.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let at = lower.match_indices("rs").map(|(i, _)| i).find(|&i| {
-        (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
-            && bytes.get(i + 2).is_none_or(|b| !b.is_ascii_alphabetic())
-    })?;
-    let rest = &line[at + 2..];
-    let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_whitespace());
-    let digits: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-/// The first `dd/mm/yyyy` of a line, as a calendar date.
-fn date_in(line: &str) -> Option<Result<Date, String>> {
-    let bytes = line.as_bytes();
-    for (start, _) in line.char_indices() {
-        let rest = &line[start..];
-        let mut parts = rest.splitn(3, '/');
-        let (Some(d), Some(m), Some(y)) = (parts.next(), parts.next(), parts.next()) else {
-            continue;
-        };
-        let y: String = y.chars().take(4).collect();
-        let all_digits = |s: &str, lens: &[usize]| {
-            lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-        };
-        if (start == 0 || !bytes[start - 1].is_ascii_digit())
-            && all_digits(d, &[1, 2])
-            && all_digits(m, &[1, 2])
-            && all_digits(&y, &[4])
-        {
-            let text = format!("{d}/{m}/{y}");
-            let date = time::Month::try_from(m.parse::<u8>().unwrap_or(0))
-                .ok()
-                .and_then(|month| {
-                    Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
-                });
-            return Some(date.ok_or(format!("{text} is not a calendar date")));
-        }
-    }
-    None
-}
-
 /// Parses an official winning list.
 pub fn parse_draw(text: &str) -> Result<ParsedDraw, ParseError> {
-    let mut denomination = None;
-    let mut date = None;
-    let mut prizes: Vec<Prize> = Vec::new();
-    let mut seen = HashSet::new();
-
+    let mut parser = Parser::default();
     for (index, raw) in text.lines().enumerate() {
-        let line_no = index + 1;
+        parser.line(index + 1, raw)?;
+    }
+    parser.finish()
+}
+
+/// What has been read so far: the preamble's heading and date, then the prize sections.
+#[derive(Default)]
+struct Parser {
+    denomination: Option<u32>,
+    date: Option<Date>,
+    prizes: Vec<Prize>,
+    seen: HashSet<String>,
+}
+
+impl Parser {
+    fn line(&mut self, line_no: usize, raw: &str) -> Result<(), ParseError> {
         let line = normalise(raw);
         if line.is_empty() {
-            continue;
+            return Ok(());
         }
         if let Some(tier) = tier_of(&line) {
-            let expected = Tier::ALL[prizes.len().min(2)];
-            if prizes.len() >= 3 || tier != expected {
-                return fail(format!(
-                    "line {line_no}: found the {} prize heading where the {} prize heading was \
-                     expected; the sections must come first, second, third, once each",
-                    tier.as_str(),
-                    expected.as_str()
-                ));
-            }
-            if denomination.is_none() {
-                return fail(format!(
-                    "line {line_no}: a prize heading before the \"DRAW OF Rs. <denomination>\" \
-                     heading; is this an official list?"
-                ));
-            }
-            if date.is_none() {
-                return fail(format!(
-                    "line {line_no}: a prize heading before the draw date (dd/mm/yyyy)"
-                ));
-            }
-            let Some(amount) = rupees_after_rs(raw).filter(|a| *a > 0) else {
-                return fail(format!(
-                    "line {line_no}: the {} prize heading has no amount like \"Rs. 1,500,000/-\"",
-                    tier.as_str()
-                ));
-            };
-            prizes.push(Prize {
-                tier,
-                amount,
-                numbers: Vec::new(),
-            });
-            continue;
+            return self.heading(line_no, tier, raw);
         }
-        if let Some(prize) = prizes.last_mut() {
-            for token in raw
-                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-                .filter(|t| !t.is_empty())
-            {
-                if token.len() != 6 || !token.bytes().all(|b| b.is_ascii_digit()) {
-                    return fail(format!(
-                        "line {line_no}: {token:?} under the {} prize is not a 6-digit bond \
-                         number (a truncated or garbled file?)",
-                        prize.tier.as_str()
-                    ));
-                }
-                if !seen.insert(token.to_owned()) {
-                    return fail(format!(
-                        "line {line_no}: {token} is listed twice in this draw"
-                    ));
-                }
-                prize.numbers.push(token.to_owned());
-            }
-            continue;
+        if !self.prizes.is_empty() {
+            return self.numbers(line_no, raw);
         }
-        if denomination.is_none()
-            && let Some(at) = line.find("draw of")
-        {
-            match rupees_after_rs(&line[at..]) {
-                Some(value) => match u32::try_from(value) {
-                    Ok(value) => denomination = Some(value),
-                    Err(_) => return fail(format!("line {line_no}: denomination too large")),
-                },
-                None => {
-                    return fail(format!(
-                        "line {line_no}: \"DRAW OF\" without a denomination like \"Rs. 750\""
-                    ));
-                }
-            }
-        }
-        if date.is_none()
-            && let Some(found) = date_in(raw)
-        {
-            date = Some(found.map_err(|e| ParseError(format!("line {line_no}: {e}")))?);
-        }
+        self.preamble(line_no, &line, raw)
     }
 
-    let Some(denomination) = denomination else {
-        return fail("no \"DRAW OF Rs. <denomination>\" heading found; is this an official list?");
-    };
-    let Some(date) = date else {
-        return fail("no draw date (dd/mm/yyyy) found before the prize sections");
-    };
-    if prizes.len() < 3 {
-        return fail(format!(
-            "the {} prize section is missing; the file may be truncated",
-            Tier::ALL[prizes.len()].as_str()
-        ));
+    /// A prize heading: the next tier in order, after the heading and date, with an amount.
+    fn heading(&mut self, line_no: usize, tier: Tier, raw: &str) -> Result<(), ParseError> {
+        let expected = Tier::ALL[self.prizes.len().min(2)];
+        if self.prizes.len() >= 3 || tier != expected {
+            return fail(format!(
+                "line {line_no}: found the {} prize heading where the {} prize heading was \
+                 expected; the sections must come first, second, third, once each",
+                tier.as_str(),
+                expected.as_str()
+            ));
+        }
+        if self.denomination.is_none() {
+            return fail(format!(
+                "line {line_no}: a prize heading before the \"DRAW OF Rs. <denomination>\" \
+                 heading; is this an official list?"
+            ));
+        }
+        if self.date.is_none() {
+            return fail(format!(
+                "line {line_no}: a prize heading before the draw date (dd/mm/yyyy)"
+            ));
+        }
+        let Some(amount) = rupees_after_rs(raw).filter(|a| *a > 0) else {
+            return fail(format!(
+                "line {line_no}: the {} prize heading has no amount like \"Rs. 1,500,000/-\"",
+                tier.as_str()
+            ));
+        };
+        self.prizes.push(Prize {
+            tier,
+            amount,
+            numbers: Vec::new(),
+        });
+        Ok(())
     }
-    if let Some(empty) = prizes.iter().find(|p| p.numbers.is_empty()) {
-        return fail(format!(
-            "the {} prize section lists no numbers; the file may be truncated",
-            empty.tier.as_str()
-        ));
+
+    /// A line inside a prize section: nothing but distinct 6-digit numbers.
+    fn numbers(&mut self, line_no: usize, raw: &str) -> Result<(), ParseError> {
+        let tokens = raw
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .filter(|t| !t.is_empty());
+        for token in tokens {
+            let prize = self.prizes.last_mut().expect("inside a prize section");
+            if token.len() != 6 || !token.bytes().all(|b| b.is_ascii_digit()) {
+                return fail(format!(
+                    "line {line_no}: {token:?} under the {} prize is not a 6-digit bond \
+                     number (a truncated or garbled file?)",
+                    prize.tier.as_str()
+                ));
+            }
+            if !self.seen.insert(token.to_owned()) {
+                return fail(format!(
+                    "line {line_no}: {token} is listed twice in this draw"
+                ));
+            }
+            prize.numbers.push(token.to_owned());
+        }
+        Ok(())
     }
-    Ok(ParsedDraw {
-        denomination,
-        date,
-        prizes,
-    })
+
+    /// A line before the first prize: the first `DRAW OF Rs. …` and the first date count.
+    fn preamble(&mut self, line_no: usize, line: &str, raw: &str) -> Result<(), ParseError> {
+        if self.denomination.is_none()
+            && let Some(at) = line.find("draw of")
+        {
+            let Some(value) = rupees_after_rs(&line[at..]) else {
+                return fail(format!(
+                    "line {line_no}: \"DRAW OF\" without a denomination like \"Rs. 750\""
+                ));
+            };
+            match u32::try_from(value) {
+                Ok(value) => self.denomination = Some(value),
+                Err(_) => return fail(format!("line {line_no}: denomination too large")),
+            }
+        }
+        if self.date.is_none()
+            && let Some(found) = date_in(raw)
+        {
+            self.date = Some(found.map_err(|e| ParseError(format!("line {line_no}: {e}")))?);
+        }
+        Ok(())
+    }
+
+    /// The whole list: a heading, a date and three non-empty sections.
+    fn finish(self) -> Result<ParsedDraw, ParseError> {
+        let Some(denomination) = self.denomination else {
+            return fail(
+                "no \"DRAW OF Rs. <denomination>\" heading found; is this an official list?",
+            );
+        };
+        let Some(date) = self.date else {
+            return fail("no draw date (dd/mm/yyyy) found before the prize sections");
+        };
+        if self.prizes.len() < 3 {
+            return fail(format!(
+                "the {} prize section is missing; the file may be truncated",
+                Tier::ALL[self.prizes.len()].as_str()
+            ));
+        }
+        if let Some(empty) = self.prizes.iter().find(|p| p.numbers.is_empty()) {
+            return fail(format!(
+                "the {} prize section lists no numbers; the file may be truncated",
+                empty.tier.as_str()
+            ));
+        }
+        Ok(ParsedDraw {
+            denomination,
+            date,
+            prizes: self.prizes,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -19,10 +19,7 @@ pub fn number(value: impl ToString) -> AttributeValue {
 
 /// The primary key of a single-table item: `pk` and `sk`.
 pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
-    HashMap::from([
-        ("pk".to_owned(), string(pk)),
-        ("sk".to_owned(), string(sk)),
-    ])
+    HashMap::from([("pk".to_owned(), string(pk)), ("sk".to_owned(), string(sk))])
 }
 
 /// A time as every table stores it: RFC 3339 in UTC with exactly six fractional digits, so that

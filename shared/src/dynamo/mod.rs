@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 pub use attr::{epoch_seconds, key, number, string, timestamp};
 pub use batch::{batch_get, batch_put, batch_write};
 pub use serde_dynamo::{from_item, from_items, to_attribute_value, to_item};
-pub use transact::{Cancellation, TransactError, transact, transact_or_cancelled};
+pub use transact::{Cancellation, TransactError, put_new, transact, transact_or_cancelled};
 
 /// An item as the SDK sees it.
 pub type Item = std::collections::HashMap<String, AttributeValue>;

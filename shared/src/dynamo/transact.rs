@@ -4,7 +4,7 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::TransactWriteItem;
+use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 
 use super::{Item, backoff};
 
@@ -59,7 +59,8 @@ impl TransactError {
 
     /// True when action `index` failed its condition.
     pub fn failed_at(&self, index: usize) -> bool {
-        self.reason(index).is_some_and(Cancellation::condition_failed)
+        self.reason(index)
+            .is_some_and(Cancellation::condition_failed)
     }
 }
 
@@ -89,7 +90,11 @@ pub async fn transact(
                 backoff(attempt).await;
             }
             Some(reasons) => return Err(TransactError::Cancelled(reasons)),
-            None => return Err(TransactError::Failed(anyhow::Error::new(error).context(what))),
+            None => {
+                return Err(TransactError::Failed(
+                    anyhow::Error::new(error).context(what),
+                ));
+            }
         }
     }
 }
@@ -104,12 +109,26 @@ pub async fn transact_or_cancelled(
 ) -> anyhow::Result<bool> {
     match transact(db, items, what).await {
         Ok(()) => Ok(true),
-        Err(error) if error.is_contended() => {
-            Err(anyhow::anyhow!("still contended after {CONFLICT_ATTEMPTS} attempts")).context(what)
-        }
+        Err(error) if error.is_contended() => Err(anyhow::anyhow!(
+            "still contended after {CONFLICT_ATTEMPTS} attempts"
+        ))
+        .context(what),
         Err(TransactError::Cancelled(_)) => Ok(false),
         Err(TransactError::Failed(error)) => Err(error),
     }
+}
+
+/// A transaction put of an item that must not exist yet (`attribute_not_exists(pk)`); when it
+/// does, its cancellation reason carries the item found.
+pub fn put_new(table: &str, item: Item) -> anyhow::Result<TransactWriteItem> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .context("building a put of a new item")?;
+    Ok(TransactWriteItem::builder().put(put).build())
 }
 
 fn cancellations(error: &SdkError<TransactWriteItemsError>) -> Option<Vec<Cancellation>> {

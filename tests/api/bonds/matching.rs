@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bazaar_bonds::worker::DrawJob;
+use bazaar_bonds::draws_worker::DrawJob;
 use bazaar_shared::jobs::{Job, JobQueue};
 use futures_util::StreamExt;
 
@@ -181,7 +181,12 @@ async fn the_scheduled_matcher_finds_a_bond_the_add_check_never_saw_and_records_
     assert_eq!(draw["status"], "done");
     // Written straight to the table, as a bond added while its list was being processed
     // would be: no check at addition has seen it.
-    let bond = bazaar_bonds::store::BondItem::new(&user.user_id, 200, &winning[7]);
+    let bond = bazaar_bonds::model::BondRecord::new(
+        &user.user_id,
+        200,
+        &winning[7],
+        time::OffsetDateTime::now_utc(),
+    );
     bonds_store(&app).put_bonds(&[bond]).await.unwrap();
     assert!(wins_of(&app, &user).await.is_empty());
 

@@ -1,67 +1,37 @@
-//! The winning numbers of draws: "did <denomination> <number> win" is one query on gsi1.
+//! The winning numbers of draws ("did <denomination> <number> win" is one query on gsi1), and
+//! the deletion of a draw with everything it brought.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::to_item;
-use serde::{Deserialize, Serialize};
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+use bazaar_shared::dynamo::{Item, batch_put, batch_write, string};
 
-use super::draws::{DrawItem, draw_key_marker, draw_pk};
-use super::{Store, key, s};
-use crate::parse::Tier;
+use super::keys;
+use super::{Store, item_of};
+use crate::model::{DrawRecord, NumberRecord};
 
-/// A winning number of a draw.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NumberItem {
-    pub pk: String,
-    pub sk: String,
-    pub gsi1pk: String,
-    pub gsi1sk: String,
-    pub draw_id: String,
-    pub denomination: u32,
-    pub number: String,
-    pub tier: Tier,
-    pub amount: u64,
-    pub date: String,
-}
-
-impl NumberItem {
-    pub fn new(
-        draw_id: &str,
-        denomination: u32,
-        date: &str,
-        number: &str,
-        tier: Tier,
-        amount: u64,
-    ) -> Self {
-        Self {
-            pk: draw_pk(draw_id),
-            sk: format!("NUM#{number}"),
-            gsi1pk: format!("WIN#{denomination}#{number}"),
-            gsi1sk: format!("{date}#{draw_id}"),
-            draw_id: draw_id.to_owned(),
-            denomination,
-            number: number.to_owned(),
-            tier,
-            amount,
-            date: date.to_owned(),
-        }
-    }
+/// A delete request for the item with `key` (extra attributes are dropped).
+fn delete_request(mut key: Item) -> anyhow::Result<WriteRequest> {
+    key.retain(|name, _| name == "pk" || name == "sk");
+    let delete = DeleteRequest::builder().set_key(Some(key)).build()?;
+    Ok(WriteRequest::builder().delete_request(delete).build())
 }
 
 impl Store {
-    pub async fn put_numbers(&self, numbers: &[NumberItem]) -> anyhow::Result<()> {
-        self.put_all(numbers.iter().map(to_item).collect::<Result<_, _>>()?)
-            .await
+    /// Stores a draw's winning numbers (plain puts: a redelivered job writes the same items).
+    pub async fn put_numbers(&self, numbers: &[NumberRecord]) -> anyhow::Result<()> {
+        let items = numbers
+            .iter()
+            .map(|entry| item_of(entry, keys::number_keys(entry)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        batch_put(&self.db, &self.table, items, "storing winning numbers").await
     }
 
     /// Whether any list of this denomination is stored (done).
     pub async fn has_draws(&self, denomination: u32) -> anyhow::Result<bool> {
         let output = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi2")
+            .query(Some("gsi2"))
             .key_condition_expression("gsi2pk = :pk")
-            .expression_attribute_values(":pk", s(format!("DRAWS#{denomination}")))
+            .expression_attribute_values(":pk", string(keys::denomination_draws_pk(denomination)))
             .limit(1)
             .send()
             .await
@@ -69,9 +39,14 @@ impl Store {
         Ok(output.count > 0)
     }
 
-    pub async fn number(&self, draw_id: &str, number: &str) -> anyhow::Result<Option<NumberItem>> {
+    /// A winning number of a draw, if `number` won in it.
+    pub async fn number(
+        &self,
+        draw_id: &str,
+        number: &str,
+    ) -> anyhow::Result<Option<NumberRecord>> {
         self.get(
-            key(draw_pk(draw_id), format!("NUM#{number}")),
+            keys::number_key(draw_id, number),
             "reading a winning number",
         )
         .await
@@ -82,43 +57,42 @@ impl Store {
         &self,
         denomination: u32,
         number: &str,
-    ) -> anyhow::Result<Vec<NumberItem>> {
-        self.all_in_gsi1(format!("WIN#{denomination}#{number}"))
+    ) -> anyhow::Result<Vec<NumberRecord>> {
+        self.all_in_gsi1(keys::winning_pk(denomination, number))
             .await
     }
 
     /// Deletes a draw with its numbers, its wins and its markers.
-    pub async fn delete_draw(&self, draw: &DrawItem) -> anyhow::Result<()> {
-        let numbers = self
-            .query_all(
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :num)")
-                    .expression_attribute_values(":pk", s(&draw.pk))
-                    .expression_attribute_values(":num", s("NUM#"))
-                    .projection_expression("pk, sk"),
-            )
-            .await?;
-        let wins = self
-            .query_all(
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .index_name("gsi2")
-                    .key_condition_expression("gsi2pk = :pk")
-                    .expression_attribute_values(":pk", s(format!("DRAWWIN#{}", draw.draw_id)))
-                    .projection_expression("pk, sk"),
-            )
-            .await?;
-        let mut doomed = numbers;
-        doomed.extend(wins);
+    pub async fn delete_draw(&self, draw: &DrawRecord) -> anyhow::Result<()> {
+        let numbers = self.query_all(
+            self.query(None)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :num)")
+                .expression_attribute_values(":pk", string(keys::draw_pk(&draw.draw_id)))
+                .expression_attribute_values(":num", string("NUM#"))
+                .projection_expression("pk, sk"),
+        );
+        let wins = self.query_all(
+            self.query(Some("gsi2"))
+                .key_condition_expression("gsi2pk = :pk")
+                .expression_attribute_values(":pk", string(keys::draw_wins_pk(&draw.draw_id)))
+                .projection_expression("pk, sk"),
+        );
+        let mut doomed = numbers.await?;
+        doomed.extend(wins.await?);
         if let (Some(denomination), Some(date)) = (draw.denomination, &draw.date) {
-            doomed.push(draw_key_marker(denomination, date));
+            doomed.push(keys::draw_key_marker(denomination, date));
         }
         self.delete_all(doomed).await?;
         self.release_file_marker(draw).await?;
         // The record goes last: until then a failed delete can be retried from the draw.
-        self.delete_all(vec![key(&draw.pk, &draw.sk)]).await
+        self.delete_all(vec![keys::draw_key(&draw.draw_id)]).await
+    }
+
+    async fn delete_all(&self, keys: Vec<Item>) -> anyhow::Result<()> {
+        let requests = keys
+            .into_iter()
+            .map(delete_request)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        batch_write(&self.db, &self.table, requests, "deleting a draw's items").await
     }
 }

@@ -1,158 +1,126 @@
-//! Broker requests: at most one pending per user; listed for admins while pending.
+//! Broker requests: at most one pending per user (a marker item), listed for admins while
+//! pending. A decision closes the request in one transaction, together with the identity
+//! writes of a role grant when it is an approval.
 
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
-use bazaar_shared::dynamo::{Item, to_item};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use anyhow::Context;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+use bazaar_shared::dynamo::{Item, put_new, string, timestamp, transact};
+use time::OffsetDateTime;
 
-use super::{Store, StorePage, key, s, timestamp, user_pk};
+use super::keys::{self, PENDING_REQUESTS_PK};
+use super::{Store, StorePage, item_of, unexplained};
+use crate::model::{RequestRecord, RequestStatus};
 
-/// Where a broker request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
+/// Why a request was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("the user has a pending request")]
     Pending,
-    Approved,
-    Rejected,
-    Withdrawn,
+    #[error("the user's requests are busy")]
+    Busy,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
-impl RequestStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
+/// Why a request was not decided.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// Decided (or withdrawn) already, possibly by a concurrent call.
+    #[error("the request is no longer pending")]
+    NotPending,
+    /// The role grant found no account to grant it to.
+    #[error("the applicant's account is gone")]
+    ApplicantGone,
+    #[error("the request is busy")]
+    Busy,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
-/// A stored broker request. While pending it is listed on gsi1 for admins.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RequestItem {
-    pub pk: String,
-    pub sk: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gsi1pk: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gsi1sk: Option<String>,
-    pub gsi2pk: String,
-    pub gsi2sk: String,
-    pub request_id: String,
-    pub user_id: String,
-    pub experience: String,
-    pub description: String,
-    pub status: RequestStatus,
-    pub created_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decided_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decided_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+/// A decision on a pending request.
+#[derive(Debug, Clone)]
+pub struct Decision<'a> {
+    pub to: RequestStatus,
+    pub actor: &'a str,
+    pub reason: Option<&'a str>,
+    pub at: OffsetDateTime,
 }
 
-impl RequestItem {
-    pub fn new(user_id: &str, experience: String, description: String) -> Self {
-        let id = uuid::Uuid::now_v7().to_string();
-        let created_at = timestamp();
-        Self {
-            pk: format!("BROKERREQ#{id}"),
-            sk: "REQUEST".into(),
-            gsi1pk: Some("BROKERREQS#PENDING".into()),
-            gsi1sk: Some(format!("{created_at}#{id}")),
-            gsi2pk: format!("USER#{user_id}#BROKERREQ"),
-            gsi2sk: format!("{created_at}#{id}"),
-            request_id: id,
-            user_id: user_id.to_owned(),
-            experience,
-            description,
-            status: RequestStatus::Pending,
-            created_at,
-            decided_at: None,
-            decided_by: None,
-            reason: None,
-        }
-    }
-}
-
-fn pending_marker(user_id: &str) -> Item {
-    key(user_pk(user_id), "BROKERREQ#PENDING")
-}
+/// Index of the first identity write in a decision's transaction (after the request update and
+/// the marker delete); it is the profile update, conditional on the account existing.
+const GRANT_AT: usize = 2;
 
 impl Store {
-    /// Stores a new request; false when the user already has a pending one.
-    pub async fn submit_request(&self, request: &RequestItem) -> anyhow::Result<bool> {
-        let mut marker = pending_marker(&request.user_id);
-        marker.insert("request_id".into(), s(&request.request_id));
-        let put = |item: Item| -> anyhow::Result<TransactWriteItem> {
-            Ok(TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(item))
-                        .condition_expression("attribute_not_exists(pk)")
-                        .build()?,
-                )
-                .build())
-        };
-        self.transact(
-            vec![put(to_item(request)?)?, put(marker)?],
-            "submitting a broker request",
-        )
-        .await
+    /// Stores a new request, unless the user already has a pending one.
+    pub async fn submit_request(&self, request: &RequestRecord) -> Result<(), SubmitError> {
+        let mut marker = keys::pending_marker(&request.user_id);
+        marker.insert("request_id".into(), string(&request.request_id));
+        let items = vec![
+            put_new(&self.table, item_of(request, keys::request_keys(request))?)?,
+            put_new(&self.table, marker)?,
+        ];
+        match transact(&self.db, items, "submitting a broker request").await {
+            Ok(()) => Ok(()),
+            Err(error) if error.is_contended() => Err(SubmitError::Busy),
+            Err(error) if error.failed_at(1) => Err(SubmitError::Pending),
+            Err(error) => Err(unexplained(error, "submitting a broker request").into()),
+        }
     }
 
-    pub async fn request(&self, id: &str) -> anyhow::Result<Option<RequestItem>> {
-        self.get(
-            key(format!("BROKERREQ#{id}"), "REQUEST"),
-            "reading a broker request",
-        )
-        .await
+    pub async fn request(&self, request_id: &str) -> anyhow::Result<Option<RequestRecord>> {
+        self.get(keys::request_key(request_id), "reading a broker request")
+            .await
     }
 
-    /// Closes a pending request, together with `extra` writes of another context (the role
-    /// grant), in one transaction; false when the request was no longer pending (or a
-    /// concurrent decision won).
+    /// Closes a pending request, together with `grant` (the identity writes of a role grant,
+    /// or nothing), in one transaction; the request as decided.
     pub async fn decide_request(
         &self,
-        request: &RequestItem,
-        to: RequestStatus,
-        actor: &str,
-        reason: Option<&str>,
-        extra: Vec<TransactWriteItem>,
-    ) -> anyhow::Result<bool> {
-        let mut update = Update::builder()
+        request: &RequestRecord,
+        decision: &Decision<'_>,
+        grant: Vec<TransactWriteItem>,
+    ) -> Result<RequestRecord, DecideError> {
+        let at = timestamp(decision.at);
+        let reason = decision.reason.map_or(AttributeValue::Null(true), string);
+        let close = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(key(&request.pk, &request.sk)))
+            .set_key(Some(keys::request_key(&request.request_id)))
             .update_expression(
                 "SET #status = :to, decided_at = :now, decided_by = :actor, reason = :reason \
                  REMOVE gsi1pk, gsi1sk",
             )
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":to", s(to.as_str()))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", s(timestamp()))
-            .expression_attribute_values(":actor", s(actor));
-        update = update.expression_attribute_values(
-            ":reason",
-            reason.map_or(aws_sdk_dynamodb::types::AttributeValue::Null(true), s),
-        );
+            .expression_attribute_values(":to", string(decision.to.as_str()))
+            .expression_attribute_values(":pending", string(RequestStatus::Pending.as_str()))
+            .expression_attribute_values(":now", string(&at))
+            .expression_attribute_values(":actor", string(decision.actor))
+            .expression_attribute_values(":reason", reason)
+            .build()
+            .context("building the request update")?;
+        let unmark = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(keys::pending_marker(&request.user_id)))
+            .build()
+            .context("building the marker delete")?;
         let mut items = vec![
-            TransactWriteItem::builder().update(update.build()?).build(),
-            TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(pending_marker(&request.user_id)))
-                        .build()?,
-                )
-                .build(),
+            TransactWriteItem::builder().update(close).build(),
+            TransactWriteItem::builder().delete(unmark).build(),
         ];
-        items.extend(extra);
-        self.transact(items, "deciding a broker request").await
+        items.extend(grant);
+        match transact(&self.db, items, "deciding a broker request").await {
+            Ok(()) => Ok(RequestRecord {
+                status: decision.to,
+                decided_at: Some(at),
+                decided_by: Some(decision.actor.to_owned()),
+                reason: decision.reason.map(str::to_owned),
+                ..request.clone()
+            }),
+            Err(error) if error.is_contended() => Err(DecideError::Busy),
+            Err(error) if error.failed_at(0) => Err(DecideError::NotPending),
+            Err(error) if error.failed_at(GRANT_AT) => Err(DecideError::ApplicantGone),
+            Err(error) => Err(unexplained(error, "deciding a broker request").into()),
+        }
     }
 
     /// The user's requests, newest first.
@@ -161,15 +129,10 @@ impl Store {
         user_id: &str,
         limit: i32,
         start: Option<Item>,
-    ) -> anyhow::Result<StorePage<RequestItem>> {
-        self.page(
-            "gsi2",
-            &format!("USER#{user_id}#BROKERREQ"),
-            false,
-            limit,
-            start,
-        )
-        .await
+    ) -> anyhow::Result<StorePage<RequestRecord>> {
+        let partition = keys::user_requests_pk(user_id);
+        self.index_page("gsi2", &partition, false, limit, start)
+            .await
     }
 
     /// Pending requests, oldest first.
@@ -177,8 +140,8 @@ impl Store {
         &self,
         limit: i32,
         start: Option<Item>,
-    ) -> anyhow::Result<StorePage<RequestItem>> {
-        self.page("gsi1", "BROKERREQS#PENDING", true, limit, start)
+    ) -> anyhow::Result<StorePage<RequestRecord>> {
+        self.index_page("gsi1", PENDING_REQUESTS_PK, true, limit, start)
             .await
     }
 }

@@ -8,17 +8,14 @@ mod rules;
 mod tests;
 
 use bazaar_shared::ApiError;
-use bazaar_shared::error::FieldError;
+use bazaar_shared::error::{FieldError, field_errors, invalid};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::model::StartTime;
-use rules::{
-    currency_code, future_start, invalid, names_a_change, plain_text, problems, trimmed,
-    trimmed_option,
-};
+use rules::{currency_code, future_start, names_a_change, plain_text, trimmed, trimmed_option};
 
 const MAX_SEATS_PER_BOOKING: u32 = 10;
 
@@ -124,7 +121,7 @@ pub struct EventChanges {
 
 impl NewEventBody {
     pub fn parse(self, now: OffsetDateTime) -> Result<NewEvent, ApiError> {
-        let mut problems = problems(self.validate());
+        let mut problems = field_errors(self.validate());
         let starts_at = future_start(&self.starts_at, now)
             .map_err(|message| problems.push(FieldError::new("starts_at", message)));
         match starts_at {
@@ -145,7 +142,7 @@ impl NewEventBody {
 
 impl EventChangesBody {
     pub fn parse(self, now: OffsetDateTime) -> Result<EventChanges, ApiError> {
-        let mut problems = problems(self.validate());
+        let mut problems = field_errors(self.validate());
         let starts_at = self
             .starts_at
             .as_deref()
@@ -168,7 +165,7 @@ impl EventChangesBody {
 
 impl BookBody {
     pub fn seats(&self) -> Result<u32, ApiError> {
-        match problems(self.validate()) {
+        match field_errors(self.validate()) {
             problems if problems.is_empty() => Ok(self.seats),
             problems => Err(invalid(problems)),
         }

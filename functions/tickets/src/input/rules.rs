@@ -3,11 +3,9 @@
 
 use std::borrow::Cow;
 
-use bazaar_shared::ApiError;
-use bazaar_shared::error::FieldError;
 use serde::{Deserialize, Deserializer};
 use time::OffsetDateTime;
-use validator::{ValidationError, ValidationErrors};
+use validator::ValidationError;
 
 use super::EventChangesBody;
 use crate::model::StartTime;
@@ -25,31 +23,6 @@ pub(super) fn future_start(text: &str, now: OffsetDateTime) -> Result<StartTime,
         return Err("must be within three years");
     }
     Ok(at)
-}
-
-/// The 422 answer, its field problems ordered by field.
-pub(super) fn invalid(mut problems: Vec<FieldError>) -> ApiError {
-    problems.sort_by(|a, b| a.field.cmp(&b.field));
-    ApiError::Validation(problems)
-}
-
-/// `validator`'s errors as field problems; a rule over the whole body (its `__all__`) is
-/// reported under the empty field name.
-pub(super) fn problems(result: Result<(), ValidationErrors>) -> Vec<FieldError> {
-    let Err(errors) = result else {
-        return Vec::new();
-    };
-    errors
-        .field_errors()
-        .into_iter()
-        .flat_map(|(field, errors)| {
-            let field = if field == "__all__" { "" } else { &*field }.to_owned();
-            errors.iter().map(move |error| {
-                let message = error.message.clone().unwrap_or(error.code.clone());
-                FieldError::new(field.clone(), message)
-            })
-        })
-        .collect()
 }
 
 fn problem(message: &'static str) -> ValidationError {

@@ -5,12 +5,10 @@
 //! Cancelling is in `cancelling`.
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{
-    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
-};
+use aws_sdk_dynamodb::types::{ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use bazaar_shared::dynamo::{
-    Item, TransactError, from_item, from_items, get_item, number, string, timestamp, to_item,
-    transact,
+    Item, TransactError, from_item, from_items, get_item, number, put_new, string, timestamp,
+    to_item, transact,
 };
 use time::OffsetDateTime;
 
@@ -50,16 +48,6 @@ pub enum BookError {
 /// The actions of a booking transaction, in this order (cancellation reasons follow it).
 const DECREMENT: usize = 0;
 const MARKER: usize = 1;
-
-/// A put of a new item (fails if the key exists).
-fn put_new(table: &str, item: Item) -> anyhow::Result<TransactWriteItem> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()?;
-    Ok(TransactWriteItem::builder().put(put).build())
-}
 
 impl TicketStore {
     /// Books the seats, or says why not.
