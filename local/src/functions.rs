@@ -125,62 +125,73 @@ fn function(
         Some(events) => serde_norway::from_value(events.clone())?,
         None => BTreeMap::new(),
     };
-    let (mut routes, mut queues, mut schedules) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, event) in events {
-        match event.kind.as_str() {
-            "HttpApi" => {
-                let p: HttpApiProps = resolver.typed(&event.properties)?;
-                routes.push(Route {
-                    method: p.method.to_ascii_uppercase(),
-                    path: p.path,
-                });
-            }
-            "SQS" => {
-                let p: SqsProps = resolver.typed(&event.properties)?;
-                let queue_logical_id = resolver
-                    .queue_by_arn(&p.queue)
-                    .ok_or_else(|| {
-                        anyhow!("event {name}: queue {} is not in the template", p.queue)
-                    })?
-                    .to_owned();
-                queues.push(QueueSource {
-                    queue_logical_id,
-                    batch_size: p.batch_size.unwrap_or(10).clamp(1, 10),
-                    report_batch_item_failures: p
-                        .function_response_types
-                        .iter()
-                        .any(|t| t == "ReportBatchItemFailures"),
-                });
-            }
-            "Schedule" | "ScheduleV2" => {
-                let p: ScheduleProps = resolver.typed(&event.properties)?;
-                let expression = p
-                    .schedule
-                    .or(p.schedule_expression)
-                    .ok_or_else(|| anyhow!("event {name}: no schedule expression"))?;
-                let input = match p.input {
-                    Some(text) => serde_json::from_str(&text)
-                        .with_context(|| format!("event {name}: Input is not JSON"))?,
-                    None => serde_json::json!({}),
-                };
-                schedules.push(Schedule {
-                    event_name: name,
-                    expression,
-                    input,
-                    enabled: p.enabled.unwrap_or(true)
-                        && p.state.as_deref().is_none_or(|s| s == "ENABLED"),
-                });
-            }
-            other => bail!("event {name}: type {other} is not supported by the local stack"),
-        }
-    }
-    Ok(FunctionSpec {
+    let mut spec = FunctionSpec {
         logical_id: id.to_owned(),
         binary,
         timeout: Duration::from_secs(timeout_secs),
         env,
-        routes,
-        queues,
-        schedules,
+        routes: Vec::new(),
+        queues: Vec::new(),
+        schedules: Vec::new(),
+    };
+    for (name, event) in events {
+        spec.add_event(&name, event, resolver)
+            .with_context(|| format!("event {name}"))?;
+    }
+    Ok(spec)
+}
+
+impl FunctionSpec {
+    fn add_event(&mut self, name: &str, event: Event, resolver: &Resolver) -> anyhow::Result<()> {
+        match event.kind.as_str() {
+            "HttpApi" => {
+                let p: HttpApiProps = resolver.typed(&event.properties)?;
+                self.routes.push(Route {
+                    method: p.method.to_ascii_uppercase(),
+                    path: p.path,
+                });
+            }
+            "SQS" => self
+                .queues
+                .push(queue_source(resolver.typed(&event.properties)?, resolver)?),
+            "Schedule" | "ScheduleV2" => {
+                let props = resolver.typed(&event.properties)?;
+                self.schedules.push(schedule(name, props)?);
+            }
+            other => bail!("type {other} is not supported by the local stack"),
+        }
+        Ok(())
+    }
+}
+
+fn queue_source(p: SqsProps, resolver: &Resolver) -> anyhow::Result<QueueSource> {
+    let queue_logical_id = resolver
+        .queue_by_arn(&p.queue)
+        .ok_or_else(|| anyhow!("queue {} is not in the template", p.queue))?
+        .to_owned();
+    Ok(QueueSource {
+        queue_logical_id,
+        batch_size: p.batch_size.unwrap_or(10).clamp(1, 10),
+        report_batch_item_failures: p
+            .function_response_types
+            .iter()
+            .any(|t| t == "ReportBatchItemFailures"),
+    })
+}
+
+fn schedule(name: &str, p: ScheduleProps) -> anyhow::Result<Schedule> {
+    let expression = p
+        .schedule
+        .or(p.schedule_expression)
+        .ok_or_else(|| anyhow!("no schedule expression"))?;
+    let input = match p.input {
+        Some(text) => serde_json::from_str(&text).context("Input is not JSON")?,
+        None => serde_json::json!({}),
+    };
+    Ok(Schedule {
+        event_name: name.to_owned(),
+        expression,
+        input,
+        enabled: p.enabled.unwrap_or(true) && p.state.as_deref().is_none_or(|s| s == "ENABLED"),
     })
 }

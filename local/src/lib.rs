@@ -16,5 +16,6 @@ pub mod scheduler;
 pub mod server;
 pub mod stack;
 pub mod template;
+pub mod wiring;
 
 pub use stack::{LocalStack, StackConfig};

@@ -12,56 +12,78 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
 use bazaar_identity::bootstrap::ensure_admin;
 use bazaar_identity::store::Store;
 use bazaar_local::{LocalStack, StackConfig};
-use bazaar_shared::AwsClients;
-
-const USAGE: &str = "usage: bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS]\n       \
-                     bazaar-local keys\n       \
-                     bazaar-local admin --table NAME --email ADDRESS [--password PASSWORD]";
+use bazaar_shared::{AwsClients, Clock};
+use clap::{Args, Parser, Subcommand};
 
 /// The admin the local run command creates.
 const LOCAL_ADMIN: &str = "admin@bazaar.local";
 
+/// Runs Bazaar on this machine (without a command), or one operator command.
+#[derive(Parser)]
+#[command(name = "bazaar-local", args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Serve,
+}
+
+/// How to run the local stack.
+#[derive(Args)]
+struct Serve {
+    /// The template's Stage: every resource name contains it.
+    #[arg(long, value_name = "NAME", default_value = "dev")]
+    stage: String,
+    /// The dev server's port on 127.0.0.1.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Every queue's visibility timeout: how soon a failed message comes back.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    visibility_timeout: u32,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prints a new bazaar/<stage>/keys secret (Ed25519 pair and cursor key), as JSON.
+    Keys,
+    /// Makes ADDRESS an admin in the identity table NAME, creating the account if needed.
+    Admin {
+        #[arg(long, value_name = "NAME")]
+        table: String,
+        #[arg(long, value_name = "ADDRESS")]
+        email: String,
+        /// The new account's password; one is generated (and printed) when absent.
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
     bazaar_shared::telemetry::init_local();
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("keys") => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&bazaar_local::keys::generate()?)?
-            );
+    match cli.command {
+        Some(Command::Keys) => {
+            let keys = bazaar_local::keys::generate()?;
+            println!("{}", serde_json::to_string_pretty(&keys)?);
             Ok(())
         }
-        Some("admin") => {
-            args.remove(0);
-            admin(&args).await
-        }
-        _ => serve(&args).await,
+        Some(Command::Admin {
+            table,
+            email,
+            password,
+        }) => admin(table, &email, password).await,
+        None => serve(cli.serve).await,
     }
 }
 
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-async fn admin(args: &[String]) -> anyhow::Result<()> {
-    let (Some(table), Some(email)) = (flag(args, "--table"), flag(args, "--email")) else {
-        bail!("{USAGE}");
-    };
+async fn admin(table: String, email: &str, password: Option<String>) -> anyhow::Result<()> {
     let aws = AwsClients::from_env().await;
-    let done = ensure_admin(
-        &Store::new(aws.dynamodb.clone(), table),
-        &email,
-        flag(args, "--password"),
-    )
-    .await?;
+    let store = Store::new(aws.dynamodb.clone(), table);
+    let done = ensure_admin(&store, email, password, Clock::system().now()).await?;
     match (done.created, done.generated_password) {
         (true, Some(password)) => println!(
             "created admin {email} (id {}) with password: {password}",
@@ -73,29 +95,30 @@ async fn admin(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(args: &[String]) -> anyhow::Result<()> {
+async fn serve(args: Serve) -> anyhow::Result<()> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let stage = flag(args, "--stage").unwrap_or_else(|| "dev".to_owned());
-    let port: u16 = flag(args, "--port")
-        .map(|p| p.parse())
-        .transpose()
-        .context(USAGE)?
-        .unwrap_or(3000);
-    let visibility: u32 = flag(args, "--visibility-timeout")
-        .map(|v| v.parse())
-        .transpose()
-        .context(USAGE)?
-        .unwrap_or(5);
-    let mut config = StackConfig::from_env(repo, &stage);
-    config.bind = SocketAddr::from(([127, 0, 0, 1], port));
-    config.provision.visibility_timeout = Some(visibility);
+    let mut config = StackConfig::from_env(repo, &args.stage);
+    config.bind = SocketAddr::from(([127, 0, 0, 1], args.port));
+    config.provision.visibility_timeout = Some(args.visibility_timeout);
     let stack = LocalStack::start(config).await?;
     let store = Store::new(
         stack.aws.dynamodb.clone(),
         stack.resolver.name_of("IdentityTable")?,
     );
-    let admin = ensure_admin(&store, LOCAL_ADMIN, None).await?;
+    let admin = ensure_admin(&store, LOCAL_ADMIN, None, stack.clock.now()).await?;
 
+    print_summary(&stack, &args.stage);
+    match admin.generated_password {
+        Some(password) => println!("  local admin {LOCAL_ADMIN} / {password}"),
+        None => println!("  local admin {LOCAL_ADMIN} (existing account)"),
+    }
+    tokio::signal::ctrl_c().await?;
+    println!("stopping");
+    Ok(())
+}
+
+/// What runs where: every route, queue and schedule, and the local pages.
+fn print_summary(stack: &LocalStack, stage: &str) {
     let url = &stack.base_url;
     println!("Bazaar is running (stage {stage}) at {url}");
     for function in &stack.shared.functions {
@@ -121,11 +144,68 @@ async fn serve(args: &[String]) -> anyhow::Result<()> {
     println!("  API docs    {url}/docs   (OpenAPI: {url}/openapi.json)");
     println!("  sent mail   {url}/_local/mail.html   (JSON: {url}/_local/mail)");
     println!("  this stack  {url}/_local");
-    match admin.generated_password {
-        Some(password) => println!("  local admin {LOCAL_ADMIN} / {password}"),
-        None => println!("  local admin {LOCAL_ADMIN} (existing account)"),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("bazaar-local").chain(args.iter().copied()))
     }
-    tokio::signal::ctrl_c().await?;
-    println!("stopping");
-    Ok(())
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn without_a_command_it_serves_with_the_run_scripts_flags() {
+        let cli = parse(&[]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(
+            (
+                cli.serve.stage.as_str(),
+                cli.serve.port,
+                cli.serve.visibility_timeout
+            ),
+            ("dev", 3000, 5)
+        );
+        let cli = parse(&[
+            "--port",
+            "4000",
+            "--stage",
+            "demo",
+            "--visibility-timeout",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                cli.serve.stage.as_str(),
+                cli.serve.port,
+                cli.serve.visibility_timeout
+            ),
+            ("demo", 4000, 2)
+        );
+        assert!(parse(&["--port", "many"]).is_err());
+    }
+
+    #[test]
+    fn admin_needs_a_table_and_an_email() {
+        let cli = parse(&["admin", "--table", "t", "--email", "a@b.c"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Admin { table, email, password: None }) if table == "t" && email == "a@b.c"
+        ));
+        assert!(parse(&["admin", "--table", "t"]).is_err());
+        assert!(matches!(
+            parse(&["keys"]).unwrap().command,
+            Some(Command::Keys)
+        ));
+        // Serving flags belong to serving, not to a command.
+        assert!(parse(&["keys", "--port", "1"]).is_err());
+    }
 }

@@ -1,6 +1,6 @@
 //! Polls a queue and invokes its function with real SQS event batches, as Lambda's event source
 //! mapping does: messages the function reports in `batchItemFailures` (or the whole batch when
-//! it fails) are left on the queue, come back after the visibility timeout, and move to the
+//! it panics or times out) are left on the queue, come back after the visibility timeout, and move to the
 //! dead-letter queue after `maxReceiveCount` receives, which moto enforces.
 
 use std::collections::HashMap;
@@ -9,9 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
+use bazaar_shared::function::QueueHandler;
 use tracing::Instrument;
-
-use crate::registry::QueueHandler;
 
 /// One queue wired to one function.
 #[derive(Clone)]
@@ -60,14 +59,30 @@ impl Poller {
             return Ok(0);
         }
         let count = messages.len();
+        let failed = self.invoke(&messages).await;
+        let done: Vec<&Message> = messages
+            .iter()
+            .filter(|m| !failed.iter().any(|f| Some(f) == m.message_id.as_ref()))
+            .collect();
+        self.delete(&done).await?;
+        Ok(count)
+    }
+
+    /// Invokes the function with one batch; returns the ids of the messages to retry: those it
+    /// reports, or the whole batch when it panics or times out (a failed invocation on Lambda).
+    async fn invoke(&self, messages: &[Message]) -> Vec<String> {
         let mut event = SqsEvent::default();
         event.records = messages.iter().map(|m| self.record(m)).collect();
-
-        let span = tracing::info_span!("invoke", function = %self.function, request_id = %uuid::Uuid::new_v4(), messages = count);
-        let outcome = tokio::time::timeout(self.timeout, (self.handler)(event))
-            .instrument(span.clone())
-            .await;
-        let failed: Vec<String> = match outcome {
+        let span = tracing::info_span!("invoke", function = %self.function, request_id = %uuid::Uuid::new_v4(), messages = messages.len());
+        let mut invocation = tokio::spawn((self.handler)(event).instrument(span.clone()));
+        let outcome = tokio::time::timeout(self.timeout, &mut invocation).await;
+        let whole_batch = || {
+            messages
+                .iter()
+                .filter_map(|m| m.message_id.clone())
+                .collect()
+        };
+        match outcome {
             Ok(Ok(response)) if self.report_batch_item_failures => response
                 .batch_item_failures
                 .into_iter()
@@ -75,28 +90,23 @@ impl Poller {
                 .collect(),
             Ok(Ok(_)) => Vec::new(),
             Ok(Err(error)) => {
-                span.in_scope(|| {
-                    tracing::warn!(
-                        error = format!("{error:#}"),
-                        "function failed; whole batch retried"
-                    )
-                });
-                messages
-                    .iter()
-                    .filter_map(|m| m.message_id.clone())
-                    .collect()
+                span.in_scope(|| tracing::warn!(%error, "function failed; whole batch retried"));
+                whole_batch()
             }
             Err(_) => {
+                invocation.abort();
                 span.in_scope(|| tracing::warn!("function timed out; whole batch retried"));
-                messages
-                    .iter()
-                    .filter_map(|m| m.message_id.clone())
-                    .collect()
+                whole_batch()
             }
-        };
-        let done: Vec<DeleteMessageBatchRequestEntry> = messages
+        }
+    }
+
+    async fn delete(&self, handled: &[&Message]) -> anyhow::Result<()> {
+        if handled.is_empty() {
+            return Ok(());
+        }
+        let entries = handled
             .iter()
-            .filter(|m| !failed.iter().any(|f| Some(f) == m.message_id.as_ref()))
             .enumerate()
             .map(|(i, m)| {
                 DeleteMessageBatchRequestEntry::builder()
@@ -104,17 +114,15 @@ impl Poller {
                     .receipt_handle(m.receipt_handle.clone().unwrap_or_default())
                     .build()
             })
-            .collect::<Result<_, _>>()?;
-        if !done.is_empty() {
-            self.sqs
-                .delete_message_batch()
-                .queue_url(&self.queue_url)
-                .set_entries(Some(done))
-                .send()
-                .await
-                .context("deleting handled messages")?;
-        }
-        Ok(count)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.sqs
+            .delete_message_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .context("deleting handled messages")?;
+        Ok(())
     }
 
     fn record(&self, message: &Message) -> SqsMessage {

@@ -1,129 +1,97 @@
 //! The functions the local stack can run, by the binary name `template.yaml` gives them.
 //!
-//! Each route group's library is built here exactly as its `main.rs` builds it on Lambda, from
-//! the variables that its template entry resolves to. Adding a function means adding its arm.
+//! Each entry is the `build` its binary's `main` hands to the Lambda runtime, so local and
+//! Lambda run the same code from the same variables. Adding a binary means adding its row.
 
-use std::sync::Arc;
-
-use anyhow::bail;
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use axum::Router;
-use bazaar_shared::{AwsClients, Env};
-use futures_util::future::BoxFuture;
-use utoipa::OpenApi;
+use anyhow::anyhow;
+use bazaar_shared::function::{Build, Function, Init};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 
-/// An SQS-triggered function.
-pub type QueueHandler =
-    Arc<dyn Fn(SqsEvent) -> BoxFuture<'static, anyhow::Result<SqsBatchResponse>> + Send + Sync>;
+/// A binary's OpenAPI description (HTTP binaries only).
+type Document = fn() -> OpenApi;
 
-/// A scheduled function: takes the schedule's `Input`, returns what it reports.
-pub type ScheduledHandler = Arc<
-    dyn Fn(serde_json::Value) -> BoxFuture<'static, anyhow::Result<serde_json::Value>>
-        + Send
-        + Sync,
->;
+/// Every binary of `template.yaml`: its name, its `build`, and its OpenAPI description.
+const FUNCTIONS: &[(&str, Build, Option<Document>)] = &[
+    (
+        "system",
+        bazaar_system::system::build,
+        Some(bazaar_system::system::openapi),
+    ),
+    (
+        "auth",
+        bazaar_identity::auth::build,
+        Some(bazaar_identity::auth::openapi),
+    ),
+    (
+        "users",
+        bazaar_identity::users::build,
+        Some(bazaar_identity::users::openapi),
+    ),
+    (
+        "events",
+        bazaar_tickets::events::build,
+        Some(bazaar_tickets::events::openapi),
+    ),
+    (
+        "bookings",
+        bazaar_tickets::bookings::build,
+        Some(bazaar_tickets::bookings::openapi),
+    ),
+    ("ticket-jobs", bazaar_tickets::ticket_jobs::build, None),
+    (
+        "ticket-reminders",
+        bazaar_tickets::ticket_reminders::build,
+        None,
+    ),
+    ("mailer", bazaar_mailer::mailer::build, None),
+    (
+        "bonds",
+        bazaar_bonds::bonds::build,
+        Some(bazaar_bonds::bonds::openapi),
+    ),
+    (
+        "draws",
+        bazaar_bonds::draws::build,
+        Some(bazaar_bonds::draws::openapi),
+    ),
+    (
+        "brokers",
+        bazaar_bonds::brokers::build,
+        Some(bazaar_bonds::brokers::openapi),
+    ),
+    ("draws-worker", bazaar_bonds::draws_worker::build, None),
+    ("bond-matcher", bazaar_bonds::bond_matcher::build, None),
+];
 
-pub enum LocalFunction {
-    Http(Router),
-    Queue(QueueHandler),
-    Scheduled(ScheduledHandler),
+/// Builds the function of `binary` as its `main` would on Lambda.
+pub fn build(binary: &str, init: &Init) -> anyhow::Result<Function> {
+    let (_, build, _) = FUNCTIONS
+        .iter()
+        .find(|(name, _, _)| *name == binary)
+        .ok_or_else(|| {
+            anyhow!(
+                "template.yaml names the binary {binary:?}, which the local stack does not know: \
+                 add it to FUNCTIONS in local/src/registry.rs"
+            )
+        })?;
+    Ok(build(init)?)
 }
 
-pub fn build(binary: &str, env: &Env, aws: &AwsClients) -> anyhow::Result<LocalFunction> {
-    Ok(match binary {
-        "system" => LocalFunction::Http(bazaar_system::router(
-            bazaar_system::SystemState::from_env(env)?,
-        )),
-        "auth" => LocalFunction::Http(bazaar_identity::auth_router(
-            bazaar_identity::AuthState::from_env(env, aws)?,
-        )),
-        "users" => LocalFunction::Http(bazaar_identity::users_router(
-            bazaar_identity::UsersState::from_env(env, aws)?,
-        )),
-        "events" => LocalFunction::Http(bazaar_tickets::events_router(
-            bazaar_tickets::TicketsState::from_env(env, aws)?,
-        )),
-        "bookings" => LocalFunction::Http(bazaar_tickets::bookings_router(
-            bazaar_tickets::TicketsState::from_env(env, aws)?,
-        )),
-        "ticket-jobs" => {
-            let notifier = bazaar_tickets::Notifier::from_env(env, aws)?;
-            LocalFunction::Queue(Arc::new(move |event| {
-                let notifier = notifier.clone();
-                Box::pin(async move { Ok(notifier.handle(event).await) })
-            }))
-        }
-        "ticket-reminders" => {
-            let reminders = bazaar_tickets::reminders::Reminders::from_env(env, aws)?;
-            LocalFunction::Scheduled(Arc::new(move |input| {
-                let reminders = reminders.clone();
-                Box::pin(async move { reminders.run(input).await })
-            }))
-        }
-        "mailer" => {
-            let mailer = bazaar_mailer::Mailer::from_env(env, aws)?;
-            LocalFunction::Queue(Arc::new(move |event| {
-                let mailer = mailer.clone();
-                Box::pin(async move { Ok(mailer.handle(event).await) })
-            }))
-        }
-        "bonds" => LocalFunction::Http(bazaar_bonds::bonds_router(
-            bazaar_bonds::BondsState::from_env(env, aws)?,
-        )),
-        "draws" => LocalFunction::Http(bazaar_bonds::draws_router(
-            bazaar_bonds::BondsState::from_env(env, aws)?,
-        )),
-        "brokers" => LocalFunction::Http(bazaar_bonds::brokers_router(
-            bazaar_bonds::BondsState::from_env(env, aws)?,
-        )),
-        "draws-worker" => {
-            let worker = bazaar_bonds::DrawWorker::from_env(env, aws)?;
-            LocalFunction::Queue(Arc::new(move |event| {
-                let worker = worker.clone();
-                Box::pin(async move { Ok(worker.handle(event).await) })
-            }))
-        }
-        "bond-matcher" => {
-            let matcher = bazaar_bonds::BondMatcher::from_env(env, aws)?;
-            LocalFunction::Scheduled(Arc::new(move |input| {
-                let matcher = matcher.clone();
-                Box::pin(async move { matcher.run(input).await })
-            }))
-        }
-        other => bail!(
-            "template.yaml names the binary {other:?}, which the local stack does not know: \
-             add it to local/src/registry.rs"
-        ),
-    })
-}
-
-/// The OpenAPI document of the whole HTTP API: every route group's description merged.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = utoipa::openapi::OpenApiBuilder::new()
-        .info(
-            utoipa::openapi::InfoBuilder::new()
-                .title("Bazaar API")
-                .version(env!("CARGO_PKG_VERSION"))
-                .description(Some(
-                    "One serverless backend for five marketplaces. Errors are RFC 9457 \
-                     application/problem+json.",
-                ))
-                .build(),
-        )
+/// The OpenAPI document of the whole HTTP API: every HTTP binary's description merged.
+pub fn openapi() -> OpenApi {
+    let info = InfoBuilder::new()
+        .title("Bazaar API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "One serverless backend for five marketplaces. Errors are RFC 9457 \
+             application/problem+json.",
+        ))
         .build();
-    doc.merge(bazaar_system::ApiDoc::openapi());
-    doc.merge(bazaar_identity::AuthApiDoc::openapi());
-    doc.merge(bazaar_identity::ProfileApiDoc::openapi());
-    doc.merge(bazaar_identity::AdminApiDoc::openapi());
-    doc.merge(bazaar_tickets::OrganizerApiDoc::openapi());
-    doc.merge(bazaar_tickets::BrowseApiDoc::openapi());
-    doc.merge(bazaar_tickets::BookingApiDoc::openapi());
-    doc.merge(bazaar_bonds::BondsApiDoc::openapi());
-    doc.merge(bazaar_bonds::DrawsApiDoc::openapi());
-    doc.merge(bazaar_bonds::BrokerRequestsApiDoc::openapi());
-    doc.merge(bazaar_bonds::BrokerAdminApiDoc::openapi());
-    doc.merge(bazaar_bonds::StoresApiDoc::openapi());
+    let mut doc = OpenApiBuilder::new().info(info).build();
+    for document in FUNCTIONS.iter().filter_map(|(_, _, document)| *document) {
+        doc.merge(document());
+    }
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -135,4 +103,35 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         ),
     );
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+    use crate::template::{FUNCTION, Template};
+
+    #[test]
+    fn every_binary_of_the_template_has_exactly_one_row() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+        let template = Template::load(&path).unwrap();
+        let binaries: BTreeSet<&str> = template
+            .ids_of(FUNCTION)
+            .map(|id| {
+                template.resources[id].metadata["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        let rows: BTreeSet<&str> = FUNCTIONS.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(rows.len(), FUNCTIONS.len(), "a binary is listed twice");
+        let missing: Vec<_> = binaries.difference(&rows).collect();
+        let unused: Vec<_> = rows.difference(&binaries).collect();
+        assert!(
+            missing.is_empty() && unused.is_empty(),
+            "binaries of template.yaml without a row: {missing:?}; rows the template does not use: {unused:?}"
+        );
+    }
 }

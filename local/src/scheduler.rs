@@ -1,11 +1,65 @@
-//! EventBridge schedule expressions: `rate(5 minutes)` and AWS's six-field `cron(...)`.
+//! Scheduled functions: EventBridge schedule expressions (`rate(5 minutes)` and AWS's six-field
+//! `cron(...)`), the timers that fire them, and firing on demand.
 
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
+use bazaar_shared::function::ScheduledHandler;
 use chrono::{DateTime, Utc};
 use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
+use tracing::Instrument;
+
+/// A scheduled function with the `Input` of each of its schedules, for firing on demand.
+#[derive(Clone)]
+pub struct Scheduled {
+    pub handler: ScheduledHandler,
+    pub inputs: Vec<serde_json::Value>,
+}
+
+impl Scheduled {
+    /// Runs the function once per schedule, as if every schedule fired now.
+    pub async fn fire(&self) -> anyhow::Result<Vec<serde_json::Value>> {
+        let mut outputs = Vec::new();
+        for input in &self.inputs {
+            outputs.push((self.handler)(input.clone()).await?);
+        }
+        Ok(outputs)
+    }
+}
+
+/// One enabled schedule of one function.
+pub struct Timer {
+    pub function: String,
+    pub every: Every,
+    pub input: serde_json::Value,
+    pub handler: ScheduledHandler,
+}
+
+impl Timer {
+    /// Fires on the schedule (by the wall clock, as EventBridge does) until the task is aborted.
+    pub async fn run(self) {
+        let function = &self.function;
+        loop {
+            let now = Utc::now();
+            let Some(next) = self.every.next_after(now) else {
+                return;
+            };
+            tokio::time::sleep((next - now).to_std().unwrap_or_default()).await;
+            let span =
+                tracing::info_span!("schedule", %function, request_id = %uuid::Uuid::new_v4());
+            match (self.handler)(self.input.clone())
+                .instrument(span.clone())
+                .await
+            {
+                Ok(output) => span.in_scope(|| tracing::info!(%output, "scheduled run done")),
+                Err(error) => span.in_scope(|| {
+                    tracing::warn!(error = format!("{error:#}"), "scheduled run failed")
+                }),
+            }
+        }
+    }
+}
 
 /// When a scheduled function fires.
 #[derive(Debug, Clone)]

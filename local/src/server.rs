@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -11,12 +10,14 @@ use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, any, get, post};
-use bazaar_shared::ApiError;
 use bazaar_shared::extract::{Json, Path};
+use bazaar_shared::{ApiError, Clock};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use tower::ServiceExt;
-use tracing::Instrument;
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::functions::Route;
 use crate::mailbox;
@@ -27,15 +28,17 @@ use crate::stack::Shared;
 struct RequestId(String);
 
 /// Routes the template's `HttpApi` events to their functions' routers. Anything the template
-/// does not declare is a 404 here, as on API Gateway.
-pub fn api(routes: Vec<(Route, Router)>, stage: &str) -> Router {
+/// does not declare is a 404 here, as on API Gateway. The request context's `timeEpoch` comes from `clock`, the clock the functions read.
+pub fn api(routes: Vec<(Route, Router)>, stage: &str, clock: &Clock) -> Router {
     let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
     for (route, function) in routes {
-        let route_key = format!("{} {}", route.method, route.path);
-        let stage = stage.to_owned();
-        let handler = move |request: Request| {
-            forward(function.clone(), route_key.clone(), stage.clone(), request)
+        let target = Target {
+            function,
+            route_key: format!("{} {}", route.method, route.path),
+            stage: stage.to_owned(),
+            clock: clock.clone(),
         };
+        let handler = move |request: Request| forward(target.clone(), request);
         let path = axum_path(&route.path);
         let entry = by_path.remove(&path).unwrap_or_default();
         let entry = match method_filter(&route.method) {
@@ -73,9 +76,18 @@ fn method_filter(method: &str) -> Option<MethodFilter> {
     }
 }
 
+/// One route's function, and what its requests' context says.
+#[derive(Clone)]
+struct Target {
+    function: Router,
+    route_key: String,
+    stage: String,
+    clock: Clock,
+}
+
 /// Hands the request to the function's router with the context a Lambda behind an HTTP API
 /// (payload v2) receives.
-async fn forward(function: Router, route_key: String, stage: String, request: Request) -> Response {
+async fn forward(target: Target, request: Request) -> Response {
     // A fresh request, as Lambda builds one: the dev server's own routing state (matched path
     // parameters and other extensions) must not leak into the function's router.
     let (parts, body) = request.into_parts();
@@ -85,41 +97,42 @@ async fn forward(function: Router, route_key: String, stage: String, request: Re
     *request.version_mut() = parts.version;
     *request.headers_mut() = parts.headers;
     let mut context = ApiGatewayV2httpRequestContext::default();
-    context.route_key = Some(route_key);
-    context.stage = Some(stage);
+    context.route_key = Some(target.route_key);
+    context.stage = Some(target.stage);
     context.apiid = Some("local".to_owned());
     context.request_id = parts.extensions.get::<RequestId>().map(|id| id.0.clone());
     context.http.method = parts.method;
     context.http.path = Some(parts.uri.path().to_owned());
     context.http.protocol = Some("HTTP/1.1".to_owned());
-    context.time_epoch = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    context.time_epoch = (target.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
     request
         .extensions_mut()
         .insert(RequestContext::ApiGatewayV2(context));
-    match function.oneshot(request).await {
+    match target.function.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
 }
 
-/// One span per request carrying its request id, and one log line per response.
-async fn trace(mut request: Request, next: Next) -> Response {
+/// Assigns the request id API Gateway would: the function's request context and the request's
+/// log span carry it, and the response echoes it in `x-request-id`.
+async fn assign_request_id(mut request: Request, next: Next) -> Response {
     let id = uuid::Uuid::new_v4().to_string();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
-    let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            ms = started.elapsed().as_millis() as u64,
-            "answered"
-        )
-    });
+    let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+/// One span per request, with its id, method and path.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .map_or("", |id| id.0.as_str());
+    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
 }
 
 /// The whole dev server: API, docs and local-only pages.
@@ -134,10 +147,27 @@ pub fn app(api: Router, shared: Arc<Shared>) -> Router {
         .route("/docs/redoc.standalone.js", get(redoc_script))
         .with_state(shared);
     // API Gateway answers 404 for a method the template does not declare on a path, too.
-    api.merge(local)
-        .fallback(|| async { ApiError::not_found("No such route.") })
-        .method_not_allowed_fallback(|| async { ApiError::not_found("No such route.") })
-        .layer(middleware::from_fn(trace))
+    traced(
+        api.merge(local)
+            .fallback(|| async { ApiError::not_found("No such route.") })
+            .method_not_allowed_fallback(|| async { ApiError::not_found("No such route.") }),
+    )
+}
+
+/// Every request gets an id and a span; `TraceLayer` logs each response with its status and
+/// latency in that span.
+fn traced(router: Router) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(request_span)
+        .on_response(
+            DefaultOnResponse::new()
+                .level(Level::INFO)
+                .latency_unit(LatencyUnit::Millis),
+        );
+    // The last layer runs first: the id exists before the span is made.
+    router
+        .layer(trace)
+        .layer(middleware::from_fn(assign_request_id))
 }
 
 async fn index(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
@@ -195,3 +225,7 @@ const DOCS_PAGE: &str = r#"<!doctype html>
 <html><head><title>Bazaar API</title><meta charset="utf-8"></head>
 <body><redoc spec-url="/openapi.json"></redoc>
 <script src="/docs/redoc.standalone.js"></script></body></html>"#;
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;

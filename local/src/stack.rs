@@ -7,19 +7,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use axum::Router;
-use bazaar_shared::{AwsClients, Env};
-use chrono::Utc;
+use bazaar_shared::{AwsClients, Clock};
 use tokio::task::JoinHandle;
-use tracing::Instrument;
 
-use crate::functions::{FunctionSpec, Route, functions};
-use crate::poller::Poller;
+use crate::functions::{FunctionSpec, functions};
 use crate::provision::{ProvisionOptions, Provisioned, provision};
-use crate::registry::{LocalFunction, ScheduledHandler, build};
-use crate::scheduler::Every;
+use crate::scheduler::Scheduled;
 use crate::server;
 use crate::template::{Resolver, Template};
+use crate::wiring::{Platform, Wiring};
 
 /// moto's default account.
 pub const ACCOUNT: &str = "123456789012";
@@ -44,6 +40,8 @@ pub struct StackConfig {
     pub run_schedules: bool,
     /// Where `local/stack.sh` installed the stand-ins (for the docs page's script).
     pub stack_dir: PathBuf,
+    /// The clock every function reads; tests pass `Clock::manual(..)` to move time.
+    pub clock: Clock,
 }
 
 impl StackConfig {
@@ -65,6 +63,7 @@ impl StackConfig {
             stack_dir: std::env::var_os("BAZAAR_STACK_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| repo.join(".stack")),
+            clock: Clock::system(),
         }
     }
 }
@@ -77,21 +76,13 @@ pub struct Shared {
     pub stage: String,
     pub functions: Vec<FunctionSpec>,
     pub provisioned: Provisioned,
-    pub scheduled: HashMap<String, (ScheduledHandler, Vec<serde_json::Value>)>,
+    pub scheduled: HashMap<String, Scheduled>,
 }
 
 impl Shared {
     /// Fires every schedule of one function once, with its template `Input`.
     pub async fn fire(&self, function: &str) -> Option<anyhow::Result<Vec<serde_json::Value>>> {
-        let (handler, inputs) = self.scheduled.get(function)?;
-        let mut outputs = Vec::new();
-        for input in inputs {
-            match handler(input.clone()).await {
-                Ok(output) => outputs.push(output),
-                Err(error) => return Some(Err(error)),
-            }
-        }
-        Some(Ok(outputs))
+        Some(self.scheduled.get(function)?.fire().await)
     }
 
     pub fn describe(&self) -> serde_json::Value {
@@ -125,6 +116,8 @@ pub struct LocalStack {
     pub addr: SocketAddr,
     pub aws: AwsClients,
     pub resolver: Resolver,
+    /// The clock its functions read (the one [`StackConfig::clock`] gave).
+    pub clock: Clock,
     pub shared: Arc<Shared>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -140,14 +133,7 @@ impl Drop for LocalStack {
 impl LocalStack {
     pub async fn start(config: StackConfig) -> anyhow::Result<Self> {
         let template = Template::load(&config.template)?;
-        let mut parameters = config.parameters.clone();
-        parameters.insert("Stage".to_owned(), config.stage.clone());
-        let mut resolver = Resolver::new(&template, &parameters, &config.region, ACCOUNT)?;
-        // What Secrets Manager holds on AWS: made fresh for every local stack.
-        resolver.set_secret(
-            &format!("bazaar/{}/keys", config.stage),
-            crate::keys::generate()?,
-        );
+        let mut resolver = resolver(&template, &config)?;
         let aws = AwsClients::for_endpoints(
             &config.aws_endpoint,
             &config.dynamodb_endpoint,
@@ -157,62 +143,12 @@ impl LocalStack {
             .await
             .context("provisioning the stand-ins from template.yaml")?;
         let specs = functions(&template, &resolver)?;
-
-        let mut routes: Vec<(Route, Router)> = Vec::new();
-        let mut pollers = Vec::new();
-        let mut scheduled = HashMap::new();
-        let mut timers = Vec::new();
-        for spec in &specs {
-            let env = Env::from_map(spec.env.clone());
-            let function = build(&spec.binary, &env, &aws).with_context(|| {
-                format!("building {} from its template environment", spec.logical_id)
-            })?;
-            match function {
-                LocalFunction::Http(router) => {
-                    routes.extend(spec.routes.iter().map(|r| (r.clone(), router.clone())));
-                }
-                LocalFunction::Queue(handler) => {
-                    for source in &spec.queues {
-                        pollers.push(Poller {
-                            sqs: aws.sqs.clone(),
-                            function: spec.logical_id.clone(),
-                            queue_url: resolver.queue_url(&source.queue_logical_id)?.to_owned(),
-                            queue_arn: format!(
-                                "arn:aws:sqs:{}:{ACCOUNT}:{}",
-                                config.region,
-                                resolver.name_of(&source.queue_logical_id)?
-                            ),
-                            region: config.region.clone(),
-                            batch_size: source.batch_size,
-                            report_batch_item_failures: source.report_batch_item_failures,
-                            timeout: spec.timeout,
-                            handler: handler.clone(),
-                        });
-                    }
-                }
-                LocalFunction::Scheduled(handler) => {
-                    for schedule in spec.schedules.iter().filter(|s| s.enabled) {
-                        timers.push((
-                            spec.logical_id.clone(),
-                            Every::parse(&schedule.expression)?,
-                            schedule.input.clone(),
-                            handler.clone(),
-                        ));
-                    }
-                    let inputs = spec.schedules.iter().map(|s| s.input.clone()).collect();
-                    scheduled.insert(spec.logical_id.clone(), (handler, inputs));
-                }
-            }
-            let wired = !spec.routes.is_empty() as u8
-                + !spec.queues.is_empty() as u8
-                + !spec.schedules.is_empty() as u8;
-            if wired != 1 {
-                bail!(
-                    "{} must have exactly one kind of event (HttpApi, SQS or schedule)",
-                    spec.logical_id
-                );
-            }
-        }
+        let platform = Platform {
+            aws: &aws,
+            clock: &config.clock,
+            resolver: &resolver,
+        };
+        let wiring = Wiring::build(&specs, &platform)?;
 
         let shared = Arc::new(Shared {
             moto_url: config.aws_endpoint.clone(),
@@ -221,31 +157,31 @@ impl LocalStack {
             stage: config.stage.clone(),
             functions: specs,
             provisioned,
-            scheduled,
+            scheduled: wiring.scheduled,
         });
-        let app = server::app(server::api(routes, &config.stage), shared.clone());
+        let api = server::api(wiring.routes, &config.stage, &config.clock);
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
         let addr = listener.local_addr()?;
+        let app = server::app(api, shared.clone());
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "dev server stopped");
             }
         })];
         if config.poll_queues {
-            tasks.extend(pollers.into_iter().map(|p| tokio::spawn(p.run())));
+            tasks.extend(wiring.pollers.into_iter().map(|p| tokio::spawn(p.run())));
         }
         if config.run_schedules {
-            tasks.extend(timers.into_iter().map(|(function, every, input, handler)| {
-                tokio::spawn(run_schedule(function, every, input, handler))
-            }));
+            tasks.extend(wiring.timers.into_iter().map(|t| tokio::spawn(t.run())));
         }
         Ok(Self {
             base_url: format!("http://{addr}"),
             addr,
             aws,
             resolver,
+            clock: config.clock,
             shared,
             tasks,
         })
@@ -260,24 +196,15 @@ impl LocalStack {
     }
 }
 
-async fn run_schedule(
-    function: String,
-    every: Every,
-    input: serde_json::Value,
-    handler: ScheduledHandler,
-) {
-    loop {
-        let now = Utc::now();
-        let Some(next) = every.next_after(now) else {
-            return;
-        };
-        let wait = (next - now).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
-        let span = tracing::info_span!("schedule", %function, request_id = %uuid::Uuid::new_v4());
-        match handler(input.clone()).instrument(span.clone()).await {
-            Ok(output) => span.in_scope(|| tracing::info!(%output, "scheduled run done")),
-            Err(error) => span
-                .in_scope(|| tracing::warn!(error = format!("{error:#}"), "scheduled run failed")),
-        }
-    }
+/// The template's intrinsics for this stack's stage, with the stage's keys secret, which
+/// Secrets Manager holds on AWS and which is made fresh for every local stack.
+fn resolver(template: &Template, config: &StackConfig) -> anyhow::Result<Resolver> {
+    let mut parameters = config.parameters.clone();
+    parameters.insert("Stage".to_owned(), config.stage.clone());
+    let mut resolver = Resolver::new(template, &parameters, &config.region, ACCOUNT)?;
+    resolver.set_secret(
+        &format!("bazaar/{}/keys", config.stage),
+        crate::keys::generate()?,
+    );
+    Ok(resolver)
 }

@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 
 use aws_lambda_events::sqs::SqsEvent;
-use bazaar_local::registry::{LocalFunction, build};
+use bazaar_local::registry::build;
 use bazaar_shared::Env;
+use bazaar_shared::function::{Handler, Init};
 use tower::ServiceExt;
 
 use crate::support::{repo, spawn_app};
@@ -41,14 +42,13 @@ async fn every_sample_event_goes_through_its_function() {
         for file in files {
             let json = std::fs::read_to_string(&file).unwrap();
             let name = file.display().to_string();
-            match build(
-                &spec.binary,
-                &Env::from_map(spec.env.clone()),
-                &app.stack.aws,
-            )
-            .unwrap()
-            {
-                LocalFunction::Http(router) => {
+            let init = Init {
+                env: Env::from_map(spec.env.clone()),
+                aws: app.stack.aws.clone(),
+                clock: app.stack.clock.clone(),
+            };
+            match build(&spec.binary, &init).unwrap().handler {
+                Handler::Http(router) => {
                     let request = lambda_http::request::from_str(&json)
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
                     let response = router.oneshot(request).await.unwrap();
@@ -62,7 +62,7 @@ async fn every_sample_event_goes_through_its_function() {
                         ),
                     }
                 }
-                LocalFunction::Queue(handler) => {
+                Handler::Queue(handler) => {
                     let event: SqsEvent =
                         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
                     // Mail jobs name their recipient, who must get the mail; other jobs (a
@@ -83,7 +83,7 @@ async fn every_sample_event_goes_through_its_function() {
                             .iter()
                             .map(Vec::len)
                             .sum();
-                    let response = handler(event).await.unwrap();
+                    let response = handler(event).await;
                     assert!(
                         response.batch_item_failures.is_empty(),
                         "{name}: {:?}",
@@ -101,7 +101,7 @@ async fn every_sample_event_goes_through_its_function() {
                         "{name}: every record must be sent"
                     );
                 }
-                LocalFunction::Scheduled(handler) => {
+                Handler::Scheduled(handler) => {
                     let input: serde_json::Value = serde_json::from_str(&json).unwrap();
                     handler(input)
                         .await

@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use super::add_bonds;
-use crate::support::spawn_app;
+use crate::conflicts::ConflictProxy;
+use crate::support::{dynamodb_local, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn bonds_are_added_listed_by_denomination_changed_and_deleted_with_leading_zeros_kept() {
@@ -171,4 +172,37 @@ async fn a_user_cannot_read_or_change_another_users_bonds() {
         .await
         .unwrap();
     assert_eq!(mine["items"][0]["id"], "1500-424242");
+}
+
+/// Changing a bond's number is one transaction (old number out, new number in). When that
+/// transaction loses races to others on the same items, the owner still gets the right answer:
+/// retried and committed, or, when the items stay busy, a 409 to try again — never "no such bond".
+#[tokio::test]
+async fn changing_a_bond_number_that_loses_races_is_retried_and_never_answered_not_found() {
+    let proxy = ConflictProxy::start(&dynamodb_local()).await;
+    let app = spawn_app_with(|config| config.dynamodb_endpoint = proxy.url.clone()).await;
+    let user = app.signed_in_user("member").await;
+    add_bonds(&app, &user, 750, &["000123".into()]).await;
+    let change = |from: &'static str, to: &'static str| {
+        app.http
+            .patch(app.url(&format!("/bonds/750-{from}")))
+            .bearer_auth(&user.access)
+            .json(&json!({ "number": to }))
+            .send()
+    };
+
+    proxy.inject(3);
+    let changed = change("000123", "000124").await.unwrap();
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    assert_eq!(proxy.transactions(), 4, "three lost races, then the commit");
+
+    proxy.inject(1_000);
+    let busy = change("000124", "000125").await.unwrap();
+    assert_eq!(busy.status(), 409);
+    let problem: Value = busy.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:bazaar:problem:contention");
+
+    let all: Value = app.get_as("/bonds", &user.access).await.json().await.unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 1);
+    assert_eq!(all["items"][0]["id"], "750-000124");
 }

@@ -1,0 +1,228 @@
+//! The CloudFormation intrinsics the template uses (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, their
+//! long forms) and `{{resolve:secretsmanager:…}}` dynamic references.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail};
+use serde::de::DeserializeOwned;
+use serde_norway::Value;
+
+use super::Resolver;
+
+impl Resolver {
+    /// Resolves every intrinsic inside `value`.
+    pub fn resolve(&self, value: &Value) -> anyhow::Result<Value> {
+        Ok(match value {
+            Value::Tagged(tagged) => {
+                let tag = tagged.tag.to_string();
+                let text = self.intrinsic(tag.trim_start_matches('!'), &tagged.value)?;
+                Value::String(self.dynamic_references(&text)?)
+            }
+            Value::String(text) => Value::String(self.dynamic_references(text)?),
+            Value::Mapping(map) => {
+                if map.len() == 1 {
+                    let (k, v) = map.iter().next().expect("one entry");
+                    if let Some(name) = k.as_str().and_then(long_form) {
+                        let text = self.intrinsic(name, v)?;
+                        return Ok(Value::String(self.dynamic_references(&text)?));
+                    }
+                }
+                let mut out = serde_norway::Mapping::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), self.resolve(v)?);
+                }
+                Value::Mapping(out)
+            }
+            Value::Sequence(items) => Value::Sequence(
+                items
+                    .iter()
+                    .map(|v| self.resolve(v))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// Resolves `value` to a string.
+    pub fn string(&self, value: &Value) -> anyhow::Result<String> {
+        let resolved = self.resolve(value)?;
+        scalar(&resolved).ok_or_else(|| anyhow!("expected a string, found {resolved:?}"))
+    }
+
+    /// Resolves `value` and reads it as `T`.
+    pub fn typed<T: DeserializeOwned>(&self, value: &Value) -> anyhow::Result<T> {
+        Ok(serde_norway::from_value(self.resolve(value)?)?)
+    }
+
+    fn intrinsic(&self, name: &str, arg: &Value) -> anyhow::Result<String> {
+        match name {
+            "Ref" => self.reference(&self.string(arg)?),
+            "GetAtt" => match arg {
+                Value::Sequence(parts) if parts.len() == 2 => self.attribute(&format!(
+                    "{}.{}",
+                    self.string(&parts[0])?,
+                    self.string(&parts[1])?
+                )),
+                other => self.attribute(&self.string(other)?),
+            },
+            // The text of a !Sub is a literal: it is substituted first, and dynamic references
+            // in the result are resolved after.
+            "Sub" => match arg {
+                Value::Sequence(parts) if parts.len() == 2 => {
+                    let vars: HashMap<String, String> = self.typed(&parts[1])?;
+                    self.substitute(&literal(&parts[0])?, &vars)
+                }
+                other => self.substitute(&literal(other)?, &HashMap::new()),
+            },
+            "Join" => match arg {
+                Value::Sequence(parts) if parts.len() == 2 => {
+                    let items: Vec<String> = self.typed(&parts[1])?;
+                    Ok(items.join(&self.string(&parts[0])?))
+                }
+                _ => bail!("!Join takes [delimiter, [values]]"),
+            },
+            other => bail!("intrinsic !{other} is not supported by the local stack"),
+        }
+    }
+
+    fn substitute(&self, text: &str, vars: &HashMap<String, String>) -> anyhow::Result<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .ok_or_else(|| anyhow!("!Sub {text}: unclosed ${{"))?;
+            let var = &rest[start + 2..start + end];
+            let value = match vars.get(var) {
+                Some(v) => v.clone(),
+                None if var.contains('.') && !var.starts_with("AWS::") => self.attribute(var)?,
+                None => self.reference(var)?,
+            };
+            out.push_str(&value);
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// Replaces `{{resolve:secretsmanager:NAME:SecretString:KEY}}` with the local secret.
+    fn dynamic_references(&self, text: &str) -> anyhow::Result<String> {
+        const START: &str = "{{resolve:secretsmanager:";
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(START) {
+            out.push_str(&rest[..start]);
+            let body_start = start + START.len();
+            let end = rest[body_start..]
+                .find("}}")
+                .ok_or_else(|| anyhow!("unclosed dynamic reference in {text}"))?;
+            let body = &rest[body_start..body_start + end];
+            let parts: Vec<&str> = body.split(':').collect();
+            let (name, key) = match parts.as_slice() {
+                [name] => (*name, None),
+                [name, "SecretString"] => (*name, None),
+                [name, "SecretString", key, ..] => (*name, Some(*key)),
+                _ => bail!("dynamic reference {body}: expected NAME:SecretString:KEY"),
+            };
+            let secret = self
+                .secrets
+                .get(name)
+                .ok_or_else(|| anyhow!("secret {name} is not provided to the local stack"))?;
+            let value = match key {
+                Some(key) => secret
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| anyhow!("secret {name} has no string key {key}"))?
+                    .to_owned(),
+                None => secret.to_string(),
+            };
+            out.push_str(&value);
+            rest = &rest[body_start + end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+fn long_form(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "Ref" => "Ref",
+        "Fn::GetAtt" => "GetAtt",
+        "Fn::Sub" => "Sub",
+        "Fn::Join" => "Join",
+        _ => return None,
+    })
+}
+
+fn literal(value: &Value) -> anyhow::Result<String> {
+    scalar(value).ok_or_else(|| anyhow!("expected a literal string, found {value:?}"))
+}
+
+pub(super) fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Template;
+
+    const TEMPLATE: &str = r#"
+Parameters:
+  Stage: { Type: String, Default: dev }
+Resources:
+  Dlq:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: !Sub "bazaar-${Stage}-dlq" }
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          A: !Ref Table
+          B: !GetAtt Dlq.Arn
+          C: { "Fn::Sub": ["${X}-${AWS::Region}", { X: !Ref Stage }] }
+          D: !Ref Dlq
+          E: !Join [":", [a, !Ref Stage]]
+          F: !Sub "{{resolve:secretsmanager:bazaar/${Stage}/keys:SecretString:k}}"
+"#;
+
+    #[test]
+    fn intrinsics_resolve_to_stage_scoped_names() {
+        let template = Template::parse(TEMPLATE).unwrap();
+        let overrides = HashMap::from([("Stage".to_owned(), "t1".to_owned())]);
+        let mut resolver =
+            Resolver::new(&template, &overrides, "us-east-1", "123456789012").unwrap();
+        resolver.set_queue_url("Dlq", "http://q/123456789012/bazaar-t1-dlq".into());
+        resolver.set_secret("bazaar/t1/keys", serde_json::json!({"k": "s3cret"}));
+        let env = &template.resources["Fn"].properties["Environment"]["Variables"];
+        let vars: HashMap<String, String> = resolver.typed(env).unwrap();
+        assert_eq!(vars["A"], "bazaar-t1-Table");
+        assert_eq!(
+            vars["B"],
+            "arn:aws:sqs:us-east-1:123456789012:bazaar-t1-dlq"
+        );
+        assert_eq!(vars["C"], "t1-us-east-1");
+        assert_eq!(vars["D"], "http://q/123456789012/bazaar-t1-dlq");
+        assert_eq!(vars["E"], "a:t1");
+        assert_eq!(vars["F"], "s3cret");
+        assert_eq!(resolver.queue_by_arn(&vars["B"]), Some("Dlq"));
+    }
+
+    #[test]
+    fn unknown_references_are_errors_not_empty_strings() {
+        let template = Template::parse(TEMPLATE).unwrap();
+        let resolver = Resolver::new(&template, &HashMap::new(), "us-east-1", "1").unwrap();
+        let bad: Value = serde_norway::from_str("!Ref Nope").unwrap();
+        assert!(resolver.string(&bad).is_err());
+    }
+}
