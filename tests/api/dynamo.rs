@@ -1,5 +1,6 @@
 //! The platform's DynamoDB and webhook helpers against DynamoDB Local: lost races are retried,
-//! not answered, and a provider's event is handled once however often it is delivered.
+//! not answered (races are staged by [`ConflictProxy`]: DynamoDB Local never loses one), and a
+//! provider's event is handled once however often it is delivered.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,7 +13,10 @@ use bazaar_shared::webhook::{Delivery, once};
 use futures_util::future::join_all;
 use serde::Deserialize;
 
-use crate::support::spawn_app;
+use bazaar_shared::AwsClients;
+
+use crate::conflicts::ConflictProxy;
+use crate::support::{dynamodb_local, spawn_app};
 
 const WRITERS: usize = 8;
 
@@ -32,49 +36,58 @@ struct Counter {
     hits: usize,
 }
 
-/// Raw `TransactWriteItems` calls on one item at the same instant: how many lost a race.
-async fn raw_conflicts(db: &aws_sdk_dynamodb::Client, table: &str) -> usize {
-    let calls = (0..WRITERS).map(|_| {
-        db.transact_write_items()
-            .transact_items(increment(table))
-            .send()
-    });
-    join_all(calls)
+async fn hits(db: &aws_sdk_dynamodb::Client, table: &str) -> usize {
+    get_item::<Counter>(db, table, key("COUNTER", "C"), "counter")
         .await
-        .into_iter()
-        .filter(|r| format!("{r:?}").contains("TransactionConflict"))
-        .count()
+        .unwrap()
+        .map_or(0, |c| c.hits)
+}
+
+/// A DynamoDB client whose transactions go through a conflict injector.
+async fn contended(app: &crate::support::TestApp) -> (ConflictProxy, aws_sdk_dynamodb::Client) {
+    let proxy = ConflictProxy::start(&dynamodb_local()).await;
+    let aws = AwsClients::for_endpoints(&app.stack.shared.moto_url, &proxy.url, "us-east-1");
+    (proxy, aws.dynamodb)
 }
 
 #[tokio::test]
-async fn transactions_racing_on_one_item_all_commit_because_lost_races_are_retried() {
+async fn a_transaction_that_lost_races_is_retried_and_commits_once() {
+    let app = spawn_app().await;
+    let (proxy, db) = contended(&app).await;
+    let table = app.name_of("TicketsTable");
+
+    proxy.inject(3);
+    transact(&db, vec![increment(&table)], "hit").await.unwrap();
+
+    assert_eq!(proxy.transactions(), 4, "three lost races, then the commit");
+    assert_eq!(hits(&db, &table).await, 1);
+}
+
+#[tokio::test]
+async fn a_transaction_that_keeps_losing_races_is_reported_as_contended_and_writes_nothing() {
+    let app = spawn_app().await;
+    let (proxy, db) = contended(&app).await;
+    let table = app.name_of("TicketsTable");
+
+    proxy.inject(1_000);
+    let error = transact(&db, vec![increment(&table)], "hit")
+        .await
+        .unwrap_err();
+
+    assert!(error.is_contended(), "{error:?}");
+    assert_eq!(proxy.transactions(), 10);
+    assert_eq!(hits(&db, &table).await, 0);
+}
+
+#[tokio::test]
+async fn transactions_racing_on_one_item_all_commit() {
     let app = spawn_app().await;
     let db = &app.stack.aws.dynamodb;
     let table = app.name_of("TicketsTable");
-
-    // First make sure the race is real: without retries, some writers lose it.
-    let mut lost = 0;
-    for _ in 0..20 {
-        lost += raw_conflicts(db, &table).await;
-        if lost > 0 {
-            break;
-        }
-    }
-    assert!(lost > 0, "DynamoDB Local never reported a TransactionConflict");
-    let before: Counter = get_item(db, &table, key("COUNTER", "C"), "counter")
-        .await
-        .unwrap()
-        .unwrap();
-
-    let results = join_all((0..WRITERS).map(|_| transact(db, vec![increment(&table)], "hit"))).await;
-    for result in &results {
-        assert!(result.is_ok(), "a lost race was answered: {result:?}");
-    }
-    let after: Counter = get_item(db, &table, key("COUNTER", "C"), "counter")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(after.hits - before.hits, WRITERS);
+    let results =
+        join_all((0..WRITERS).map(|_| transact(db, vec![increment(&table)], "hit"))).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(hits(db, &table).await, WRITERS);
 }
 
 #[tokio::test]
@@ -133,7 +146,10 @@ async fn a_webhook_event_delivered_many_times_at_once_is_handled_once() {
     let handled = outcomes.iter().filter(|d| **d == Delivery::Handled).count();
     assert_eq!(handled, 1, "{outcomes:?}");
 
-    let again = once(&replays, "stripe", "evt_1", || async { panic!("ran twice") }).await;
+    let again = once(&replays, "stripe", "evt_1", || async {
+        panic!("ran twice")
+    })
+    .await;
     assert_eq!(again.unwrap(), Delivery::Duplicate);
 }
 

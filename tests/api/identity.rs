@@ -87,7 +87,11 @@ async fn fifty_concurrent_registrations_of_one_address_make_one_account() {
         49,
         "{statuses:?}"
     );
-    let owner = app.identity_store().user_id_by_email(&email).await.unwrap();
+    let owner = app
+        .identity_store()
+        .user_id_by_email(&email, app.stack.clock.now())
+        .await
+        .unwrap();
     assert!(owner.is_some());
     // Only the winner was mailed a code.
     app.wait_for_mail(&email, 1).await;
@@ -303,7 +307,7 @@ async fn privileged_or_unknown_fields_never_grant_anything() {
     assert_eq!(with_extra.status(), 422);
     assert!(
         app.identity_store()
-            .user_id_by_email(&email)
+            .user_id_by_email(&email, app.stack.clock.now())
             .await
             .unwrap()
             .is_none(),

@@ -2,6 +2,7 @@
 //! One binary (one link) for every context; each test starts its own stack on a fresh stage.
 
 mod bonds;
+mod conflicts;
 mod dynamo;
 mod events;
 mod identity;

@@ -49,6 +49,11 @@ pub fn template_routes() -> Vec<(String, String)> {
     routes
 }
 
+/// DynamoDB Local's endpoint, as the README's test command exports it.
+pub fn dynamodb_local() -> String {
+    std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap_or_else(|_| "http://127.0.0.1:8000".into())
+}
+
 /// A fresh stage name: lower-case, starts with a letter, as the template's pattern requires.
 pub fn fresh_stage() -> String {
     format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
@@ -313,6 +318,7 @@ impl TestApp {
             &self.identity_store(),
             &email,
             Some(PASSWORD.to_owned()),
+            self.stack.clock.now(),
         )
         .await
         .unwrap();
@@ -346,6 +352,7 @@ impl TestApp {
         ))
         .unwrap();
         let store = self.identity_store();
+        let now = self.stack.clock.now();
         let make = |_| {
             let (store, issuer) = (store.clone(), issuer.clone());
             async move {
@@ -359,13 +366,12 @@ impl TestApp {
                     password_hash: "unusable".into(),
                     status: Status::Active,
                 };
-                store.register(&account, None).await.unwrap();
+                store.register(&account, None, now).await.unwrap();
                 let session_id = uuid::Uuid::new_v4().simple().to_string();
                 store
-                    .create_session(&user_id, &session_id, "unusable")
+                    .create_session(&user_id, &session_id, "unusable", now)
                     .await
                     .unwrap();
-                let now = time::OffsetDateTime::now_utc().unix_timestamp();
                 let access = issuer
                     .access_token(&user_id, &[role], &session_id, now)
                     .unwrap();

@@ -1,44 +1,18 @@
 //! `/admin/*`: user administration. Admins only; every change lands in the audit trail in the
 //! same transaction.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, post, put};
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::{AdminOnly, Authorized, Role};
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::{Page, PageQuery};
 use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::IntoParams;
 
-use crate::UsersState;
+use crate::busy;
 use crate::profile_api::{Profile, profile};
-use crate::store::{AuditRecord, Status, UserRecord};
-
-pub fn routes() -> Router<UsersState> {
-    Router::new()
-        .route("/admin/users", get(list_users))
-        .route("/admin/users/{id}", get(get_user))
-        .route(
-            "/admin/users/{id}/roles/{role}",
-            put(grant_role).delete(revoke_role),
-        )
-        .route("/admin/users/{id}/disable", post(disable_user))
-        .route("/admin/users/{id}/enable", post(enable_user))
-        .route("/admin/audit", get(audit))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    list_users,
-    get_user,
-    grant_role,
-    revoke_role,
-    disable_user,
-    enable_user,
-    audit
-))]
-pub struct AdminApiDoc;
+use crate::store::{AuditRecord, Status, UserRecord, WriteError};
+use crate::users::UsersState;
 
 type Admin = Authorized<AdminOnly>;
 
@@ -55,13 +29,11 @@ fn parse_role(text: &str) -> Result<Role, ApiError> {
     Role::parse(text).ok_or_else(|| ApiError::BadRequest(format!("Unknown role {text:?}.")))
 }
 
+/// The profiles of the live accounts among `users`.
 async fn profiles(state: &UsersState, users: Vec<UserRecord>) -> Result<Vec<Profile>, ApiError> {
-    let now = crate::store::now();
+    let now = state.clock.now();
     let mut out = Vec::with_capacity(users.len());
-    for user in users
-        .into_iter()
-        .filter(|u| u.expires_at.is_none_or(|at| at > now))
-    {
+    for user in users.into_iter().filter(|u| u.is_live(now)) {
         out.push(profile(state, user).await?);
     }
     Ok(out)
@@ -70,7 +42,7 @@ async fn profiles(state: &UsersState, users: Vec<UserRecord>) -> Result<Vec<Prof
 /// Accounts, newest first, optionally only those with a role.
 #[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])), params(UserFilter),
     responses((status = 200, body = Page<Profile>), (status = 401), (status = 403)))]
-async fn list_users(
+pub async fn list_users(
     State(state): State<UsersState>,
     _admin: Admin,
     Query(filter): Query<UserFilter>,
@@ -89,18 +61,31 @@ async fn list_users(
     }))
 }
 
+fn no_such_user() -> ApiError {
+    ApiError::not_found("No such user.")
+}
+
+/// What a role or status change that did not happen means to an admin.
+fn not_changed(error: WriteError, refused: ApiError) -> ApiError {
+    match error {
+        WriteError::Refused => refused,
+        WriteError::Busy => busy(),
+        WriteError::Other(error) => error.into(),
+    }
+}
+
 async fn existing(state: &UsersState, id: &str) -> Result<UserRecord, ApiError> {
     state
         .store
-        .user(id)
+        .user(id, state.clock.now())
         .await?
-        .ok_or_else(|| ApiError::not_found("No such user."))
+        .ok_or_else(no_such_user)
 }
 
 /// One account.
 #[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404)))]
-async fn get_user(
+pub async fn get_user(
     State(state): State<UsersState>,
     _admin: Admin,
     Path(id): Path<String>,
@@ -112,27 +97,25 @@ async fn get_user(
 /// Grants a role (any role, including admin, broker and mess_owner).
 #[utoipa::path(put, path = "/admin/users/{id}/roles/{role}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404)))]
-async fn grant_role(
+pub async fn grant_role(
     State(state): State<UsersState>,
     admin: Admin,
     Path((id, role)): Path<(String, String)>,
 ) -> Result<Json<Profile>, ApiError> {
     let role = parse_role(&role)?;
     let user = existing(&state, &id).await?;
-    if !state
+    state
         .store
-        .grant_role(&admin.caller().user_id, &user, role)
-        .await?
-    {
-        return Err(ApiError::not_found("No such user."));
-    }
+        .grant_role(&admin.caller().user_id, &user, role, state.clock.now())
+        .await
+        .map_err(|e| not_changed(e, no_such_user()))?;
     Ok(Json(profile(&state, existing(&state, &id).await?).await?))
 }
 
 /// Revokes a role; the account's sessions end so that no token keeps the role.
 #[utoipa::path(delete, path = "/admin/users/{id}/roles/{role}", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Own admin role")))]
-async fn revoke_role(
+pub async fn revoke_role(
     State(state): State<UsersState>,
     admin: Admin,
     Path((id, role)): Path<(String, String)>,
@@ -145,13 +128,11 @@ async fn revoke_role(
         });
     }
     existing(&state, &id).await?;
-    if !state
+    state
         .store
-        .revoke_role(&admin.caller().user_id, &id, role)
-        .await?
-    {
-        return Err(ApiError::not_found("No such user."));
-    }
+        .revoke_role(&admin.caller().user_id, &id, role, state.clock.now())
+        .await
+        .map_err(|e| not_changed(e, no_such_user()))?;
     state.store.revoke_all_sessions(&id).await?;
     Ok(Json(profile(&state, existing(&state, &id).await?).await?))
 }
@@ -159,7 +140,7 @@ async fn revoke_role(
 /// Disables an account and ends its sessions.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not active, or own account")))]
-async fn disable_user(
+pub async fn disable_user(
     State(state): State<UsersState>,
     admin: Admin,
     Path(id): Path<String>,
@@ -170,62 +151,53 @@ async fn disable_user(
             detail: "Admins cannot disable their own account.".into(),
         });
     }
-    change_status(
-        &state,
-        &admin,
-        &id,
-        Status::Active,
-        Status::Disabled,
-        "disable_user",
-    )
-    .await
+    let change = (Status::Active, Status::Disabled);
+    change_status(&state, &admin, &id, change, "disable_user").await
 }
 
 /// Enables a disabled account.
 #[utoipa::path(post, path = "/admin/users/{id}/enable", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401), (status = 403), (status = 404), (status = 409, description = "Not disabled")))]
-async fn enable_user(
+pub async fn enable_user(
     State(state): State<UsersState>,
     admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Json<Profile>, ApiError> {
-    change_status(
-        &state,
-        &admin,
-        &id,
-        Status::Disabled,
-        Status::Active,
-        "enable_user",
-    )
-    .await
+    let change = (Status::Disabled, Status::Active);
+    change_status(&state, &admin, &id, change, "enable_user").await
 }
 
+/// Moves an account `(from, to)`, audited as `action`.
 async fn change_status(
     state: &UsersState,
     admin: &Admin,
     id: &str,
-    from: Status,
-    to: Status,
+    (from, to): (Status, Status),
     action: &str,
 ) -> Result<Json<Profile>, ApiError> {
     existing(state, id).await?;
-    if !state
+    let wrong_status = ApiError::Conflict {
+        problem: "wrong-status",
+        detail: format!(
+            "The account is not {}.",
+            if from == Status::Active {
+                "active"
+            } else {
+                "disabled"
+            }
+        ),
+    };
+    state
         .store
-        .set_status(&admin.caller().user_id, id, from, to, action)
-        .await?
-    {
-        return Err(ApiError::Conflict {
-            problem: "wrong-status",
-            detail: format!(
-                "The account is not {}.",
-                if from == Status::Active {
-                    "active"
-                } else {
-                    "disabled"
-                }
-            ),
-        });
-    }
+        .set_status(
+            &admin.caller().user_id,
+            id,
+            (from, to),
+            action,
+            state.clock.now(),
+        )
+        .await
+        .map_err(|e| not_changed(e, wrong_status))?;
     if to == Status::Disabled {
         state.store.revoke_all_sessions(id).await?;
     }
@@ -235,7 +207,7 @@ async fn change_status(
 /// The audit trail of admin actions, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Page<AuditRecord>), (status = 401), (status = 403)))]
-async fn audit(
+pub async fn audit(
     State(state): State<UsersState>,
     _admin: Admin,
     Query(page): Query<PageQuery>,

@@ -3,11 +3,13 @@
 
 use anyhow::{Context, bail};
 use bazaar_shared::auth::Role;
+use time::OffsetDateTime;
 
 use crate::password::{NewPassword, Passwords};
-use crate::store::{NewAccount, RegisterError, Status, Store};
+use crate::store::{NewAccount, RegisterError, Status, Store, UserRecord};
 use crate::tokens::random_secret;
 
+/// What [`ensure_admin`] did.
 #[derive(Debug)]
 pub struct Bootstrapped {
     pub user_id: String,
@@ -16,56 +18,77 @@ pub struct Bootstrapped {
     pub created: bool,
 }
 
+/// Makes `email` an admin as of `now`: promotes its active account, or creates one with
+/// `password` (or a generated one, returned).
 pub async fn ensure_admin(
     store: &Store,
     email: &str,
     password: Option<String>,
+    now: OffsetDateTime,
 ) -> anyhow::Result<Bootstrapped> {
-    let email = crate::fields::Email::parse("email", email)
-        .map_err(|e| anyhow::anyhow!("email {}", e.message))?;
-    if let Some(user) = store.user_by_email(email.as_str()).await? {
-        if user.status != Status::Active {
-            bail!(
-                "{} exists but is not active (verify or enable it first)",
-                email.as_str()
-            );
-        }
-        if !user.roles.contains(&Role::Admin) {
-            store.grant_role("bootstrap", &user, Role::Admin).await?;
-        }
-        return Ok(Bootstrapped {
-            user_id: user.user_id,
-            generated_password: None,
-            created: false,
-        });
+    let email = crate::fields::Email::parse(email).map_err(|e| anyhow::anyhow!("email {e}"))?;
+    match store.user_by_email(email.as_str(), now).await? {
+        Some(user) => promote(store, user, now).await,
+        None => create(store, email.as_str(), password, now).await,
     }
+}
+
+async fn promote(
+    store: &Store,
+    user: UserRecord,
+    now: OffsetDateTime,
+) -> anyhow::Result<Bootstrapped> {
+    if user.status != Status::Active {
+        bail!(
+            "{} exists but is not active (verify or enable it first)",
+            user.email
+        );
+    }
+    if !user.roles.contains(&Role::Admin) {
+        store
+            .grant_role("bootstrap", &user, Role::Admin, now)
+            .await
+            .context("granting the admin role")?;
+    }
+    Ok(Bootstrapped {
+        user_id: user.user_id,
+        generated_password: None,
+        created: false,
+    })
+}
+
+async fn create(
+    store: &Store,
+    email: &str,
+    password: Option<String>,
+    now: OffsetDateTime,
+) -> anyhow::Result<Bootstrapped> {
     let generated = password.is_none().then(random_secret);
-    let password = NewPassword::parse(
-        "password",
-        password.or_else(|| generated.clone()).unwrap_or_default(),
-    )
-    .map_err(|e| anyhow::anyhow!("password {}", e.message))?;
+    let password = NewPassword::parse(password.or_else(|| generated.clone()).unwrap_or_default())
+        .map_err(|e| anyhow::anyhow!("password {e}"))?;
     let user_id = uuid::Uuid::new_v4().simple().to_string();
     let account = NewAccount {
         user_id: user_id.clone(),
-        email: email.as_str().to_owned(),
+        email: email.to_owned(),
         display_name: "Administrator".into(),
         roles: vec![Role::Admin, Role::Member],
-        password_hash: Passwords::new()?.hash(&password).await?,
+        password_hash: Passwords::new().hash(&password).await?,
         status: Status::Active,
     };
-    match store.register(&account, None).await {
-        Ok(()) => {
-            store.record("bootstrap", "create_admin", &user_id).await?;
-            Ok(Bootstrapped {
-                user_id,
-                generated_password: generated,
-                created: true,
-            })
+    match store.register(&account, None, now).await {
+        Ok(()) => {}
+        Err(RegisterError::EmailTaken | RegisterError::Busy) => {
+            bail!("{email} was registered meanwhile; run again")
         }
-        Err(RegisterError::EmailTaken) => {
-            bail!("{} was registered meanwhile; run again", email.as_str())
-        }
-        Err(RegisterError::Other(e)) => Err(e).context("creating the admin account"),
+        Err(RegisterError::Other(e)) => return Err(e).context("creating the admin account"),
     }
+    store
+        .record("bootstrap", "create_admin", &user_id, now)
+        .await
+        .context("auditing the admin's creation")?;
+    Ok(Bootstrapped {
+        user_id,
+        generated_password: generated,
+        created: true,
+    })
 }

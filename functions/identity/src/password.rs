@@ -8,7 +8,9 @@ use anyhow::Context;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use bazaar_shared::error::FieldError;
+use validator::ValidationError;
+
+use crate::fields::problem;
 
 pub const MIN_LENGTH: usize = 8;
 pub const MAX_LENGTH: usize = 128;
@@ -32,29 +34,25 @@ impl std::fmt::Debug for NewPassword {
 }
 
 impl NewPassword {
-    /// Checks the policy; `field` names the request field in the error.
-    pub fn parse(field: &str, password: String) -> Result<Self, FieldError> {
+    /// Checks the policy.
+    pub fn parse(password: String) -> Result<Self, ValidationError> {
         let length = password.chars().count();
         if length < MIN_LENGTH {
-            return Err(FieldError::new(
-                field,
+            return Err(problem(
+                "length",
                 format!("must be at least {MIN_LENGTH} characters"),
             ));
         }
         if length > MAX_LENGTH {
-            return Err(FieldError::new(
-                field,
+            return Err(problem(
+                "length",
                 format!("must be at most {MAX_LENGTH} characters"),
             ));
         }
         if COMMON.contains(password.to_lowercase().as_str()) {
-            return Err(FieldError::new(field, "is too common; choose another"));
+            return Err(problem("common", "is too common; choose another"));
         }
         Ok(Self(password))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
     }
 }
 
@@ -74,14 +72,17 @@ impl std::fmt::Debug for Passwords {
 }
 
 impl Passwords {
-    pub fn new() -> anyhow::Result<Self> {
-        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    /// Sets up the hasher; the parameters are constants, so this cannot fail at run time.
+    pub fn new() -> Self {
+        let params =
+            Params::new(19 * 1024, 2, 1, None).expect("OWASP's argon2 parameters are valid");
         let argon = Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params));
-        let dummy = hash_with(&argon, &uuid::Uuid::new_v4().to_string())?;
-        Ok(Self {
+        let dummy = hash_with(&argon, &uuid::Uuid::new_v4().to_string())
+            .expect("argon2 hashes a random password with valid parameters");
+        Self {
             argon,
             dummy: Arc::new(dummy),
-        })
+        }
     }
 
     /// The PHC string of `password`.
@@ -125,24 +126,24 @@ mod tests {
 
     #[test]
     fn the_policy_is_length_and_commonness_only() {
-        assert!(NewPassword::parse("password", "short".into()).is_err());
-        assert!(NewPassword::parse("password", "x".repeat(129)).is_err());
+        assert!(NewPassword::parse("short".into()).is_err());
+        assert!(NewPassword::parse("x".repeat(129)).is_err());
         assert!(
-            NewPassword::parse("password", "Password1".into()).is_err(),
+            NewPassword::parse("Password1".into()).is_err(),
             "common, whatever the case"
         );
-        assert!(NewPassword::parse("password", "qwertyuiop".into()).is_err());
-        assert!(NewPassword::parse("password", "correct horse battery staple".into()).is_ok());
+        assert!(NewPassword::parse("qwertyuiop".into()).is_err());
+        assert!(NewPassword::parse("correct horse battery staple".into()).is_ok());
         assert!(
-            NewPassword::parse("password", "alllowercaseletters".into()).is_ok(),
+            NewPassword::parse("alllowercaseletters".into()).is_ok(),
             "no composition rules"
         );
     }
 
     #[tokio::test]
     async fn hashes_are_argon2id_at_owasp_parameters_and_verify() {
-        let passwords = Passwords::new().unwrap();
-        let password = NewPassword::parse("p", "a long enough secret".into()).unwrap();
+        let passwords = Passwords::new();
+        let password = NewPassword::parse("a long enough secret".into()).unwrap();
         let hash = passwords.hash(&password).await.unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),

@@ -5,34 +5,22 @@ use std::time::Duration;
 use anyhow::Context;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::routing::{get, put};
+use axum::extract::State;
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::{Caller, Role};
 use bazaar_shared::extract::{Json, RawBody};
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
+use validator::Validate;
 
-use crate::UsersState;
-use crate::fields::DisplayName;
+use crate::fields::{self, Checked, DisplayName, checked};
 use crate::store::{Status, UserRecord};
+use crate::users::UsersState;
 
 /// Pictures up to 2 MB; JPEG, PNG or WebP, judged by their bytes.
 pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// How long a picture link stays valid.
 const AVATAR_LINK: Duration = Duration::from_secs(300);
-
-pub fn routes() -> Router<UsersState> {
-    Router::new().route("/me", get(me).patch(update_me)).route(
-        "/me/avatar",
-        put(upload_avatar).layer(DefaultBodyLimit::max(AVATAR_MAX_BYTES)),
-    )
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(me, update_me, upload_avatar))]
-pub struct ProfileApiDoc;
 
 /// An account as its owner (or an admin) sees it: no password hash, no internal keys.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,6 +36,7 @@ pub struct Profile {
     pub created_at: String,
 }
 
+/// The profile of `user`, with a fresh link to its picture.
 pub async fn profile(state: &UsersState, user: UserRecord) -> Result<Profile, ApiError> {
     let avatar_url = match &user.avatar_key {
         Some(key) => Some(
@@ -80,40 +69,48 @@ pub async fn profile(state: &UsersState, user: UserRecord) -> Result<Profile, Ap
 async fn own_record(state: &UsersState, caller: &Caller) -> Result<UserRecord, ApiError> {
     state
         .store
-        .user(&caller.user_id)
+        .user(&caller.user_id, state.clock.now())
         .await?
         .ok_or_else(|| ApiError::Unauthorized("The account is gone.".into()))
 }
 
 /// The caller's profile.
 #[utoipa::path(get, path = "/me", tag = "profile", security(("bearer" = [])), responses((status = 200, body = Profile), (status = 401)))]
-async fn me(State(state): State<UsersState>, caller: Caller) -> Result<Json<Profile>, ApiError> {
+pub async fn me(
+    State(state): State<UsersState>,
+    caller: Caller,
+) -> Result<Json<Profile>, ApiError> {
     let user = own_record(&state, &caller).await?;
     Ok(Json(profile(&state, user).await?))
 }
 
 /// The fields an owner may change. Anything else (`role`, `email`, `status`…) is refused.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
+    #[validate(custom(function = "fields::display_name"))]
     display_name: Option<String>,
+}
+
+impl Checked for ProfileUpdate {
+    const FIELDS: &'static [&'static str] = &["display_name"];
 }
 
 /// Updates the caller's profile.
 #[utoipa::path(patch, path = "/me", tag = "profile", security(("bearer" = [])), request_body = ProfileUpdate,
     responses((status = 200, body = Profile), (status = 422, description = "Unknown or invalid fields")))]
-async fn update_me(
+pub async fn update_me(
     State(state): State<UsersState>,
     caller: Caller,
     Json(update): Json<ProfileUpdate>,
 ) -> Result<Json<Profile>, ApiError> {
+    update.check()?;
     let user = match update.display_name {
         Some(name) => {
-            let name = DisplayName::parse("display_name", &name)
-                .map_err(|e| ApiError::Validation(vec![e]))?;
+            let name = checked("display_name", DisplayName::parse(&name))?;
             state
                 .store
-                .update_display_name(&caller.user_id, &name.into_inner())
+                .update_display_name(&caller.user_id, &name.into_inner(), state.clock.now())
                 .await?
         }
         None => own_record(&state, &caller).await?,
@@ -138,7 +135,7 @@ fn image_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 #[utoipa::path(put, path = "/me/avatar", tag = "profile", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "image/*"),
     responses((status = 200, body = Profile), (status = 413, description = "Over 2 MB"), (status = 415, description = "Not JPEG, PNG or WebP")))]
-async fn upload_avatar(
+pub async fn upload_avatar(
     State(state): State<UsersState>,
     caller: Caller,
     RawBody(bytes): RawBody,
@@ -160,7 +157,10 @@ async fn upload_avatar(
         .send()
         .await
         .context("storing a profile picture")?;
-    let previous = state.store.set_avatar(&caller.user_id, &key).await?;
+    let previous = state
+        .store
+        .set_avatar(&caller.user_id, &key, state.clock.now())
+        .await?;
     if let Some(previous) = previous.filter(|p| *p != key)
         && let Err(error) = state
             .s3

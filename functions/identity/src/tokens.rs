@@ -8,6 +8,7 @@ use bazaar_shared::{ConfigError, Env};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use time::OffsetDateTime;
 
 /// Access tokens live 15 minutes; a session (refresh-token family) 30 days.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
@@ -36,13 +37,16 @@ impl TokenIssuer {
         Ok(Self { key })
     }
 
+    /// An access token for `user_id` in session `session_id`, valid from `now` for
+    /// [`ACCESS_TTL_SECS`].
     pub fn access_token(
         &self,
         user_id: &str,
         roles: &[Role],
         session_id: &str,
-        now: i64,
+        now: OffsetDateTime,
     ) -> anyhow::Result<String> {
+        let now = now.unix_timestamp();
         let claims = AccessClaims {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
@@ -135,6 +139,7 @@ pub fn digest(parts: &[&str]) -> String {
         .collect()
 }
 
+/// Compares two secrets in constant time.
 pub fn same(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
@@ -150,6 +155,30 @@ mod tests {
         for bad in ["", "a.b", "a.b.c.d", "a..c", "a.b.c d", "../x.y.z"] {
             assert_eq!(RefreshToken::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn access_tokens_are_dated_by_the_time_given_and_verify() {
+        use bazaar_shared::auth::TokenVerifier;
+        use bazaar_shared::identity::IdentityClient;
+        use jsonwebtoken::DecodingKey;
+
+        use crate::test_support::{TEST_PRIVATE_KEY, TEST_PUBLIC_KEY, init};
+
+        let issuer =
+            TokenIssuer::from_env(&init(&[("JWT_PRIVATE_KEY", TEST_PRIVATE_KEY)]).env).unwrap();
+        let now = bazaar_shared::Clock::system().now() - time::Duration::seconds(60);
+        let token = issuer
+            .access_token("u1", &[Role::Member], "s1", now)
+            .unwrap();
+        let verifier = TokenVerifier::new(
+            DecodingKey::from_ed_pem(TEST_PUBLIC_KEY.as_bytes()).unwrap(),
+            IdentityClient::new(init(&[]).aws.dynamodb, "identity"),
+        );
+        let claims = verifier.decode(&token).unwrap();
+        assert_eq!(claims.iat, now.unix_timestamp());
+        assert_eq!(claims.exp, now.unix_timestamp() + ACCESS_TTL_SECS);
+        assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("u1", "s1"));
     }
 
     #[test]

@@ -1,23 +1,23 @@
-//! The mailer: consumes the mail queue, renders each [`MailJob`] and sends it through SES.
+//! The `mailer` function: consumes the mail queue, renders each [`MailJob`] and sends it
+//! through SES.
 //!
 //! Each message is handled on its own: one that fails is reported in `batchItemFailures` and
 //! retried by SQS (a poison message ends in the dead-letter queue after `maxReceiveCount`), while
 //! the rest of its batch is sent and deleted. Sending is idempotent per job id.
-
-mod render;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use bazaar_shared::ConfigError;
+use bazaar_shared::function::{Function, Init};
 use bazaar_shared::idempotency::{Claim, IdempotencyStore};
 use bazaar_shared::jobs::Job;
 use bazaar_shared::mail::MailJob;
-use bazaar_shared::{AwsClients, ConfigError, Env};
 use futures_util::future::join_all;
 
-pub use render::{Rendered, render};
+use crate::render::render;
 
 /// How long one send may hold a job's claim before another delivery may take it over.
 const SEND_LEASE: Duration = Duration::from_secs(60);
@@ -38,31 +38,31 @@ enum Outcome {
     AlreadySent,
 }
 
-/// The mail queue consumer.
+/// `IDEMPOTENCY_TABLE` (which jobs were sent) and `MAIL_FROM` (the sender address).
+pub fn build(init: &Init) -> Result<Function, ConfigError> {
+    let table = init.env.required("IDEMPOTENCY_TABLE")?;
+    let mailer = Mailer {
+        ses: init.aws.ses.clone(),
+        from: init.env.required("MAIL_FROM")?,
+        sent: IdempotencyStore::new(init.aws.dynamodb.clone(), &table),
+    };
+    Ok(Function::queue(
+        mailer,
+        |mailer, event| async move { mailer.handle(event).await },
+    )
+    .warming(&table))
+}
+
+/// The mail queue consumer: what the `mailer` function holds. It reads no time itself (the
+/// idempotency store keeps its leases), so it carries no clock.
 #[derive(Clone, Debug)]
 pub struct Mailer {
     ses: aws_sdk_sesv2::Client,
     from: String,
     sent: IdempotencyStore,
-    table: String,
 }
 
 impl Mailer {
-    pub fn from_env(env: &Env, aws: &AwsClients) -> Result<Self, ConfigError> {
-        let table = env.required("IDEMPOTENCY_TABLE")?;
-        Ok(Self {
-            ses: aws.ses.clone(),
-            from: env.required("MAIL_FROM")?,
-            sent: IdempotencyStore::new(aws.dynamodb.clone(), table.clone()),
-            table,
-        })
-    }
-
-    /// The table whose connection is worth warming at init.
-    pub fn table(&self) -> &str {
-        &self.table
-    }
-
     /// Handles one SQS batch, reporting the messages that must be retried.
     pub async fn handle(&self, event: SqsEvent) -> SqsBatchResponse {
         let outcomes = join_all(event.records.iter().map(|m| self.process(m))).await;
@@ -121,5 +121,60 @@ impl Mailer {
             .await
             .context("sending mail through SES")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bazaar_shared::{AwsClients, Clock, Env};
+
+    use super::*;
+
+    fn init(vars: &[(&str, &str)]) -> Init {
+        Init {
+            env: Env::from_map(
+                vars.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
+            clock: Clock::system(),
+        }
+    }
+
+    #[test]
+    fn the_mailer_needs_its_table_and_sender_at_build() {
+        let error = build(&init(&[("IDEMPOTENCY_TABLE", "sent")]))
+            .err()
+            .unwrap();
+        assert_eq!(error, ConfigError::Missing("MAIL_FROM".into()));
+        let function = build(&init(&[
+            ("IDEMPOTENCY_TABLE", "sent"),
+            ("MAIL_FROM", "bazaar@example.com"),
+        ]))
+        .unwrap();
+        assert_eq!(function.warm_table.as_deref(), Some("sent"));
+    }
+
+    #[tokio::test]
+    async fn a_message_that_is_not_a_mail_job_is_reported_for_retry() {
+        let aws = init(&[]).aws;
+        let mailer = Mailer {
+            ses: aws.ses,
+            from: "bazaar@example.com".into(),
+            sent: IdempotencyStore::new(aws.dynamodb, "sent"),
+        };
+        let mut message = SqsMessage::default();
+        message.message_id = Some("m1".into());
+        message.body = Some(r#"{"not":"a job"}"#.into());
+        let mut event = SqsEvent::default();
+        event.records.push(message);
+        let response = mailer.handle(event).await;
+        let failed: Vec<&str> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_str())
+            .collect();
+        assert_eq!(failed, ["m1"]);
     }
 }

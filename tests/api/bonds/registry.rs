@@ -202,7 +202,12 @@ async fn changing_a_bond_number_that_loses_races_is_retried_and_never_answered_n
     let problem: Value = busy.json().await.unwrap();
     assert_eq!(problem["type"], "urn:bazaar:problem:contention");
 
-    let all: Value = app.get_as("/bonds", &user.access).await.json().await.unwrap();
+    let all: Value = app
+        .get_as("/bonds", &user.access)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
     assert_eq!(all["items"][0]["id"], "750-000124");
 }

@@ -1,11 +1,4 @@
-use bazaar_identity::{UsersState, users_router};
-use bazaar_shared::{AwsClients, Env, telemetry};
-
 #[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    telemetry::init();
-    let aws = AwsClients::from_env().await;
-    let state = UsersState::from_env(&Env::from_process(), &aws)?;
-    aws.warm_up(state.table()).await;
-    lambda_http::run(users_router(state)).await
+async fn main() -> Result<(), lambda_runtime::Error> {
+    bazaar_shared::function::run(bazaar_identity::users::build).await
 }

@@ -10,48 +10,46 @@
 //! | `LOGIN#<email>` | `FAILURES`      | failed-login counter and lock                     |
 //! | `AUDIT`         | `<time>#<id>`   | one admin action                                  |
 //!
+//! The keys other contexts share (profile, role, session, e-mail) and the role and audit writes
+//! come from `bazaar_shared::identity`, so the layout is written once; the rest is ours.
 //! Pending (unverified) accounts and their e-mail marker carry `expires_at` (TTL); TTL deletion
 //! is lazy, so every read checks expiry itself.
 
 mod accounts;
-mod admin;
+mod codes;
+mod listing;
+mod logins;
+mod passwords;
+mod roles;
 mod sessions;
 
-use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::builders::{PutBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use bazaar_shared::auth::Role;
+use bazaar_shared::dynamo::{Item, TransactError, key, to_attribute_value, to_item};
+use bazaar_shared::identity::IdentityClient;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use utoipa::ToSchema;
 
 pub use accounts::{NewAccount, RegisterError};
-pub use admin::AuditRecord;
+pub use bazaar_shared::identity::{AuditRecord, Status};
+pub use codes::{OTP_TTL_SECS, OtpRecord};
+pub use listing::StorePage;
 pub use sessions::SessionRecord;
 
-pub type Item = HashMap<String, AttributeValue>;
-
+/// The identity table, as the identity functions use it.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: aws_sdk_dynamodb::Client,
     table: String,
+    /// Builds the role and audit writes, as every context that changes a role does.
+    identity: IdentityClient,
 }
 
-/// Where an account stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    PendingVerification,
-    Active,
-    Disabled,
-}
-
-/// The stored account.
+/// The stored account. Only the identity functions read it: it holds the password hash.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserRecord {
-    pub pk: String,
-    pub sk: String,
     pub gsi1pk: String,
     pub gsi1sk: String,
     pub user_id: String,
@@ -73,8 +71,15 @@ pub struct UserRecord {
     pub expires_at: Option<i64>,
 }
 
+impl UserRecord {
+    /// False for a pending account whose time ran out (and that TTL has not deleted yet).
+    pub fn is_live(&self, now: OffsetDateTime) -> bool {
+        self.expires_at.is_none_or(|at| at > now.unix_timestamp())
+    }
+}
+
 /// What a one-time code is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Purpose {
     Verify,
@@ -82,7 +87,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Verify => "verify",
             Purpose::Reset => "reset",
@@ -90,71 +95,69 @@ impl Purpose {
     }
 }
 
-pub fn s(value: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(value.into())
+/// Why a conditional write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Its condition did not hold: the account, code or session is not in the state the write
+    /// needs (each method says which).
+    #[error("the write's condition did not hold")]
+    Refused,
+    /// Still losing races after the retries: nothing is known; try again.
+    #[error("too much contention")]
+    Busy,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
-pub fn n(value: i64) -> AttributeValue {
-    AttributeValue::N(value.to_string())
+impl From<TransactError> for WriteError {
+    fn from(error: TransactError) -> Self {
+        match error {
+            error if error.is_contended() => WriteError::Busy,
+            TransactError::Cancelled(_) => WriteError::Refused,
+            TransactError::Failed(error) => WriteError::Other(error),
+        }
+    }
 }
 
-fn key(pk: String, sk: impl Into<String>) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+/// A status as stored (`pending_verification`, `active`, `disabled`), for conditions.
+fn status_value(status: Status) -> anyhow::Result<AttributeValue> {
+    Ok(to_attribute_value(status)?)
 }
 
-pub fn user_pk(user_id: &str) -> String {
-    format!("USER#{user_id}")
-}
-
-pub fn profile_key(user_id: &str) -> Item {
-    key(user_pk(user_id), "PROFILE")
-}
-
-pub fn email_key(email: &str) -> Item {
-    key(format!("EMAIL#{email}"), "EMAIL")
-}
-
-fn role_key(user_id: &str, role: Role) -> Item {
-    key(user_pk(user_id), format!("ROLE#{}", role.as_str()))
-}
+/// The partition of the account listing (GSI1).
+const USERS_INDEX_PK: &str = "USERS";
 
 fn otp_key(user_id: &str, purpose: Purpose) -> Item {
-    key(user_pk(user_id), format!("OTP#{}", purpose.as_str()))
+    key(
+        bazaar_shared::identity::keys::user_pk(user_id),
+        format!("OTP#{}", purpose.as_str()),
+    )
+}
+
+/// `record` as the item stored at `key`: records hold no keys, so the layout is written only
+/// by the key functions.
+fn item_at<T: Serialize>(key: Item, record: &T) -> anyhow::Result<Item> {
+    let mut item: Item = to_item(record)?;
+    item.extend(key);
+    Ok(item)
 }
 
 fn login_key(email: &str) -> Item {
     key(format!("LOGIN#{email}"), "FAILURES")
 }
 
-pub fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
-pub fn timestamp() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .expect("UTC timestamps always format")
-}
-
 impl Store {
     pub fn new(db: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
+        let table = table.into();
         Self {
+            identity: IdentityClient::new(db.clone(), table.clone()),
             db,
-            table: table.into(),
+            table,
         }
     }
 
     pub fn table(&self) -> &str {
         &self.table
-    }
-
-    /// Runs a transaction: `false` when a condition cancelled it, an error for anything else.
-    async fn transact(
-        &self,
-        items: Vec<TransactWriteItem>,
-        what: &'static str,
-    ) -> anyhow::Result<bool> {
-        bazaar_shared::dynamo::transact_or_cancelled(&self.db, items, what).await
     }
 
     /// One item by key, read consistently.
@@ -164,5 +167,24 @@ impl Store {
         what: &'static str,
     ) -> anyhow::Result<Option<T>> {
         bazaar_shared::dynamo::get_item(&self.db, &self.table, key, what).await
+    }
+
+    /// Runs one transaction (lost races retried by the shared helper).
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        what: &'static str,
+    ) -> Result<(), TransactError> {
+        bazaar_shared::dynamo::transact(&self.db, items, what).await
+    }
+
+    /// A put of `item` into this table, for a transaction.
+    fn put(&self, item: Item) -> PutBuilder {
+        Put::builder().table_name(&self.table).set_item(Some(item))
+    }
+
+    /// An update of the item at `key`, for a transaction.
+    fn update(&self, key: Item) -> UpdateBuilder {
+        Update::builder().table_name(&self.table).set_key(Some(key))
     }
 }

@@ -3,18 +3,21 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
-use bazaar_shared::auth::session_key;
-use bazaar_shared::dynamo::{is_condition_failed, to_item};
+use bazaar_shared::dynamo::{from_items, is_condition_failed, number, string};
+use bazaar_shared::identity::keys::{session_key, user_pk};
 use futures_util::future::try_join_all;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
-use super::{Store, n, now, s, user_pk};
+use super::{Store, WriteError, item_at};
 use crate::tokens::SESSION_TTL_SECS;
 
+/// The sort-key prefix of a user's sessions.
+const SESSION_PREFIX: &str = "SESSION#";
+
+/// A session (refresh-token family); its times are Unix seconds (`expires_at` is the TTL).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionRecord {
-    pub pk: String,
-    pub sk: String,
     pub session_id: String,
     pub user_id: String,
     pub secret_hash: String,
@@ -23,17 +26,22 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
+impl SessionRecord {
+    pub fn is_live(&self, now: OffsetDateTime) -> bool {
+        !self.revoked && self.expires_at > now.unix_timestamp()
+    }
+}
+
 impl Store {
     pub async fn create_session(
         &self,
         user_id: &str,
         session_id: &str,
         secret_hash: &str,
+        now: OffsetDateTime,
     ) -> anyhow::Result<()> {
-        let now = now();
+        let now = now.unix_timestamp();
         let record = SessionRecord {
-            pk: user_pk(user_id),
-            sk: format!("SESSION#{session_id}"),
             session_id: session_id.to_owned(),
             user_id: user_id.to_owned(),
             secret_hash: secret_hash.to_owned(),
@@ -44,7 +52,7 @@ impl Store {
         self.db
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(&record)?))
+            .set_item(Some(item_at(session_key(user_id, session_id), &record)?))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await
@@ -62,14 +70,15 @@ impl Store {
     }
 
     /// Replaces the session's secret, only if it still is `old_hash` and the session is live:
-    /// of two concurrent refreshes with one token, one wins and the other is a reuse.
+    /// of two concurrent refreshes with one token, one wins and the other ([`WriteError::Refused`])
+    /// is a reuse.
     pub async fn rotate_session(
         &self,
         user_id: &str,
         session_id: &str,
-        old_hash: &str,
-        new_hash: &str,
-    ) -> anyhow::Result<bool> {
+        (old_hash, new_hash): (&str, &str),
+        now: OffsetDateTime,
+    ) -> Result<(), WriteError> {
         let update = self
             .db
             .update_item()
@@ -77,16 +86,18 @@ impl Store {
             .set_key(Some(session_key(user_id, session_id)))
             .update_expression("SET secret_hash = :new")
             .condition_expression("secret_hash = :old AND revoked = :false AND expires_at > :now")
-            .expression_attribute_values(":new", s(new_hash))
-            .expression_attribute_values(":old", s(old_hash))
+            .expression_attribute_values(":new", string(new_hash))
+            .expression_attribute_values(":old", string(old_hash))
             .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":now", n(now()))
+            .expression_attribute_values(":now", number(now.unix_timestamp()))
             .send()
             .await;
         match update {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition_failed(&e) => Ok(false),
-            Err(e) => Err(e).context("rotating a refresh token"),
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failed(&e) => Err(WriteError::Refused),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("rotating a refresh token")
+                .into()),
         }
     }
 
@@ -110,6 +121,10 @@ impl Store {
 
     /// Ends every live session of a user (password change, disabled account, lost role).
     pub async fn revoke_all_sessions(&self, user_id: &str) -> anyhow::Result<usize> {
+        #[derive(Deserialize)]
+        struct LiveSession {
+            session_id: String,
+        }
         let mut revoked = 0;
         let mut start = None;
         loop {
@@ -119,8 +134,8 @@ impl Store {
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
                 .filter_expression("revoked = :false")
-                .expression_attribute_values(":pk", s(user_pk(user_id)))
-                .expression_attribute_values(":prefix", s("SESSION#"))
+                .expression_attribute_values(":pk", string(user_pk(user_id)))
+                .expression_attribute_values(":prefix", string(SESSION_PREFIX))
                 .expression_attribute_values(":false", AttributeValue::Bool(false))
                 .projection_expression("session_id")
                 .consistent_read(true)
@@ -128,13 +143,13 @@ impl Store {
                 .send()
                 .await
                 .context("listing a user's sessions")?;
-            let ids: Vec<String> = page
-                .items()
-                .iter()
-                .filter_map(|i| i.get("session_id").and_then(|v| v.as_s().ok()).cloned())
-                .collect();
-            revoked += ids.len();
-            try_join_all(ids.iter().map(|id| self.revoke_session(user_id, id))).await?;
+            let live: Vec<LiveSession> = from_items(page.items.unwrap_or_default())?;
+            revoked += live.len();
+            try_join_all(
+                live.iter()
+                    .map(|s| self.revoke_session(user_id, &s.session_id)),
+            )
+            .await?;
             start = page.last_evaluated_key;
             if start.is_none() {
                 return Ok(revoked);

@@ -1,0 +1,27 @@
+//! What the unit tests share: a throw-away signing key pair and an [`Init`] without AWS.
+
+use bazaar_shared::{AwsClients, Clock, Env, Init};
+
+/// An Ed25519 key pair made for these tests only.
+pub const TEST_PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIJSwNSL2hxyvQubfaBLfgzabaqRAph98Yl0qurNK7Rc8
+-----END PRIVATE KEY-----
+";
+pub const TEST_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAgsXlxtWhs9hcfe2sFyX+UIVFRn0IQxJFM4t3dUt4VmM=
+-----END PUBLIC KEY-----
+";
+
+/// An `Init` with `vars`, SDK clients pointed nowhere (building them opens no connection) and
+/// the wall clock.
+pub fn init(vars: &[(&str, &str)]) -> Init {
+    Init {
+        env: Env::from_map(
+            vars.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
+        clock: Clock::system(),
+    }
+}
