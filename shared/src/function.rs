@@ -29,6 +29,19 @@ pub struct Init {
     pub clock: Clock,
 }
 
+impl Init {
+    /// An `Init` for unit tests of a `build`: `vars`, SDK clients pointed at a closed local port
+    /// (building them opens no connection) and the wall clock.
+    pub fn offline<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let vars = vars.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned()));
+        Self {
+            env: Env::from_map(vars.collect()),
+            aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
+            clock: Clock::system(),
+        }
+    }
+}
+
 /// An SQS consumer: reports the messages that failed (`batchItemFailures`).
 pub type QueueHandler = Arc<dyn Fn(SqsEvent) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
 

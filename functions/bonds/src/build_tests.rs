@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bazaar_shared::function::{Build, Handler};
-use bazaar_shared::{AwsClients, Clock, ConfigError, Env, Init};
+use bazaar_shared::{ConfigError, Init};
 use tower::ServiceExt;
 use utoipa::openapi::OpenApi;
 
@@ -27,16 +27,7 @@ const ALL: &[(&str, &str)] = &[
 ];
 
 fn init(without: &str) -> Init {
-    Init {
-        env: Env::from_map(
-            ALL.iter()
-                .filter(|(name, _)| *name != without)
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ),
-        aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
-        clock: Clock::system(),
-    }
+    Init::offline(ALL.iter().copied().filter(|(name, _)| *name != without))
 }
 
 fn missing(build: Build, name: &str) -> ConfigError {

@@ -1,6 +1,6 @@
 //! What the unit tests share: a throw-away signing key pair and an [`Init`] without AWS.
 
-use bazaar_shared::{AwsClients, Clock, Env, Init};
+use bazaar_shared::Init;
 
 /// An Ed25519 key pair made for these tests only.
 pub const TEST_PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----
@@ -15,13 +15,5 @@ MCowBQYDK2VwAyEAgsXlxtWhs9hcfe2sFyX+UIVFRn0IQxJFM4t3dUt4VmM=
 /// An `Init` with `vars`, SDK clients pointed nowhere (building them opens no connection) and
 /// the wall clock.
 pub fn init(vars: &[(&str, &str)]) -> Init {
-    Init {
-        env: Env::from_map(
-            vars.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ),
-        aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
-        clock: Clock::system(),
-    }
+    Init::offline(vars.iter().copied())
 }

@@ -126,20 +126,11 @@ impl Mailer {
 
 #[cfg(test)]
 mod tests {
-    use bazaar_shared::{AwsClients, Clock, Env};
 
     use super::*;
 
     fn init(vars: &[(&str, &str)]) -> Init {
-        Init {
-            env: Env::from_map(
-                vars.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
-            aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
-            clock: Clock::system(),
-        }
+        Init::offline(vars.iter().copied())
     }
 
     #[test]

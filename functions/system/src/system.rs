@@ -61,21 +61,13 @@ mod tests {
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use bazaar_shared::function::Handler;
-    use bazaar_shared::{AwsClients, Clock, Env};
+    use bazaar_shared::Init;
     use tower::ServiceExt;
 
     use super::*;
 
     fn init(vars: &[(&str, &str)]) -> Init {
-        Init {
-            env: Env::from_map(
-                vars.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
-            aws: AwsClients::for_endpoints("http://127.0.0.1:1", "http://127.0.0.1:1", "us-east-1"),
-            clock: Clock::system(),
-        }
+        Init::offline(vars.iter().copied())
     }
 
     #[tokio::test]
