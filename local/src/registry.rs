@@ -62,6 +62,18 @@ const FUNCTIONS: &[(&str, Build, Option<Document>)] = &[
     ),
     ("draws-worker", bazaar_bonds::draws_worker::build, None),
     ("bond-matcher", bazaar_bonds::bond_matcher::build, None),
+    (
+        "catalog",
+        bazaar_shop::catalog::build,
+        Some(bazaar_shop::catalog::openapi),
+    ),
+    (
+        "orders",
+        bazaar_shop::orders::build,
+        Some(bazaar_shop::orders::openapi),
+    ),
+    ("shop-low-stock", bazaar_shop::shop_low_stock::build, None),
+    ("shop-reminders", bazaar_shop::shop_reminders::build, None),
 ];
 
 /// Builds the function of `binary` as its `main` would on Lambda.

@@ -31,6 +31,9 @@ impl FieldError {
     }
 }
 
+/// The problem slug of [`ApiError::contention`].
+pub const CONTENTION: &str = "contention";
+
 /// `validator`'s errors as field problems (its message, else its code); a rule over the whole
 /// body (`__all__`) is reported under the empty field name.
 pub fn field_errors(result: Result<(), validator::ValidationErrors>) -> Vec<FieldError> {
@@ -122,6 +125,16 @@ impl ApiError {
 
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
+    }
+
+    /// 409 `contention`: a write kept losing races to others on the same items (see
+    /// `dynamo::TransactError::is_contended`). Nothing is known of their state, so the caller
+    /// should simply try again; `replay::once` never keeps this answer.
+    pub fn contention() -> Self {
+        Self::Conflict {
+            problem: CONTENTION,
+            detail: "Too many changes to these items at once; try again.".into(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, CONTENTION, PROBLEM_JSON};
 use crate::idempotency::{Claim, IdempotencyStore};
 
 /// The request header.
@@ -69,13 +69,8 @@ pub fn fingerprint(parts: &[&str]) -> String {
 fn retryable(error: &ApiError) -> bool {
     matches!(
         error,
-        ApiError::Internal(_)
-            | ApiError::TooManyRequests { .. }
-            | ApiError::Conflict {
-                problem: "contention",
-                ..
-            }
-    )
+        ApiError::Internal(_) | ApiError::TooManyRequests { .. }
+    ) || matches!(error, ApiError::Conflict { problem, .. } if *problem == CONTENTION)
 }
 
 fn respond(status: StatusCode, body: &serde_json::Value, problem: bool) -> Response {

@@ -9,6 +9,7 @@ mod identity;
 mod identity_admin;
 mod mailer;
 mod platform;
+mod shop;
 mod support;
 mod ticket_mail;
 mod tickets;

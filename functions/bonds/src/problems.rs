@@ -5,14 +5,6 @@ use bazaar_shared::ApiError;
 
 use crate::store::{ChangeNumberError, CreateDrawError, DecideError, SubmitError};
 
-/// Other writes held the items through every retry.
-pub fn busy() -> ApiError {
-    ApiError::Conflict {
-        problem: "contention",
-        detail: "Too many changes to this at once; try again.".into(),
-    }
-}
-
 pub fn no_such_bond() -> ApiError {
     ApiError::not_found("No such bond.")
 }
@@ -41,7 +33,7 @@ impl From<ChangeNumberError> for ApiError {
                 problem: "already-registered",
                 detail: "You already registered this bond.".into(),
             },
-            ChangeNumberError::Busy => busy(),
+            ChangeNumberError::Busy => ApiError::contention(),
             ChangeNumberError::Other(e) => ApiError::Internal(e),
         }
     }
@@ -54,7 +46,7 @@ impl From<CreateDrawError> for ApiError {
                 problem: "duplicate-list",
                 detail: format!("This file was uploaded before, as draw {existing}."),
             },
-            CreateDrawError::Busy => busy(),
+            CreateDrawError::Busy => ApiError::contention(),
             CreateDrawError::Other(e) => ApiError::Internal(e),
         }
     }
@@ -67,7 +59,7 @@ impl From<SubmitError> for ApiError {
                 problem: "request-pending",
                 detail: "You have a pending request; withdraw it or wait for the decision.".into(),
             },
-            SubmitError::Busy => busy(),
+            SubmitError::Busy => ApiError::contention(),
             SubmitError::Other(e) => ApiError::Internal(e),
         }
     }
@@ -78,7 +70,7 @@ impl From<DecideError> for ApiError {
         match error {
             DecideError::NotPending => decided(),
             DecideError::ApplicantGone => applicant_gone(),
-            DecideError::Busy => busy(),
+            DecideError::Busy => ApiError::contention(),
             DecideError::Other(e) => ApiError::Internal(e),
         }
     }

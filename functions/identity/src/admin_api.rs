@@ -9,7 +9,6 @@ use bazaar_shared::pagination::{Page, PageQuery};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::busy;
 use crate::profile_api::{Profile, profile};
 use crate::store::{AuditRecord, Status, UserRecord, WriteError};
 use crate::users::UsersState;
@@ -69,7 +68,7 @@ fn no_such_user() -> ApiError {
 fn not_changed(error: WriteError, refused: ApiError) -> ApiError {
     match error {
         WriteError::Refused => refused,
-        WriteError::Busy => busy(),
+        WriteError::Busy => ApiError::contention(),
         WriteError::Other(error) => error.into(),
     }
 }

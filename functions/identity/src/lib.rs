@@ -21,14 +21,3 @@ pub mod store;
 #[cfg(test)]
 mod test_support;
 pub mod tokens;
-
-use bazaar_shared::ApiError;
-
-/// The answer to a write that kept losing races to others on the same items: nothing is known
-/// of their state, so the caller should simply try again.
-fn busy() -> ApiError {
-    ApiError::Conflict {
-        problem: "busy",
-        detail: "The account is busy; try again.".into(),
-    }
-}

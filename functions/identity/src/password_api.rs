@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::AuthState;
-use crate::busy;
 use crate::codes::{Accepted, EmailRequest, check_code, invalid_code, resend_code, sent_if_known};
 use crate::fields::{self, Checked, Code, Email, checked};
 use crate::password::NewPassword;
@@ -70,7 +69,7 @@ pub async fn reset_password(
     {
         Ok(()) => {}
         Err(WriteError::Refused) => return Err(invalid_code()),
-        Err(WriteError::Busy) => return Err(busy()),
+        Err(WriteError::Busy) => return Err(ApiError::contention()),
         Err(WriteError::Other(e)) => return Err(e.into()),
     }
     state.store.revoke_all_sessions(&user.user_id).await?;
@@ -126,7 +125,7 @@ pub async fn change_password(
         Ok(()) => {}
         // Disabled since the token was issued.
         Err(WriteError::Refused) => return Err(ApiError::Forbidden),
-        Err(WriteError::Busy) => return Err(busy()),
+        Err(WriteError::Busy) => return Err(ApiError::contention()),
         Err(WriteError::Other(e)) => return Err(e.into()),
     }
     state.store.revoke_all_sessions(&user.user_id).await?;

@@ -10,7 +10,6 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::auth::AuthState;
-use crate::busy;
 use crate::fields::Email;
 use crate::store::{Status, UserRecord, WriteError};
 use crate::tokens::{ACCESS_TTL_SECS, RefreshToken, digest, same};
@@ -150,7 +149,7 @@ pub async fn refresh(
         Ok(()) => Ok(Json(token_pair(&state, &user, &next, now)?)),
         // The same token was used concurrently: one of the two is a replay.
         Err(WriteError::Refused) => end_session(&state, user_id, session_id).await,
-        Err(WriteError::Busy) => Err(busy()),
+        Err(WriteError::Busy) => Err(ApiError::contention()),
         Err(WriteError::Other(e)) => Err(e.into()),
     }
 }

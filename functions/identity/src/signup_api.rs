@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::AuthState;
-use crate::busy;
 use crate::codes::{
     Accepted, EmailRequest, check_code, code_hash, invalid_code, resend_code, send_code,
     sent_if_known,
@@ -80,7 +79,7 @@ pub async fn register(
                 detail: "An account with this e-mail address exists.".into(),
             });
         }
-        Err(RegisterError::Busy) => return Err(busy()),
+        Err(RegisterError::Busy) => return Err(ApiError::contention()),
         Err(RegisterError::Other(e)) => return Err(e.into()),
     }
     send_code(&state, &user_id, email.as_str(), Purpose::Verify, code).await?;
@@ -136,7 +135,7 @@ pub async fn verify(
             status: Status::Active,
         })),
         Err(WriteError::Refused) => Err(invalid_code()),
-        Err(WriteError::Busy) => Err(busy()),
+        Err(WriteError::Busy) => Err(ApiError::contention()),
         Err(WriteError::Other(e)) => Err(e.into()),
     }
 }

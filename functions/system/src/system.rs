@@ -60,8 +60,8 @@ async fn health(State(state): State<SystemState>) -> Json<Health> {
 mod tests {
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
-    use bazaar_shared::function::Handler;
     use bazaar_shared::Init;
+    use bazaar_shared::function::Handler;
     use tower::ServiceExt;
 
     use super::*;

@@ -43,7 +43,7 @@ impl From<BookError> for ApiError {
                 detail: "You already hold a booking for this event; cancel it to book again."
                     .into(),
             },
-            BookError::PriceChanged | BookError::Contention => contention(),
+            BookError::PriceChanged | BookError::Contention => ApiError::contention(),
             BookError::Other(e) => ApiError::Internal(e),
         }
     }
@@ -61,16 +61,9 @@ impl From<CancelError> for ApiError {
                 problem: "event-started",
                 detail: "The event has started; its bookings can no longer be cancelled.".into(),
             },
-            CancelError::Contention => contention(),
+            CancelError::Contention => ApiError::contention(),
             CancelError::Other(e) => ApiError::Internal(e),
         }
-    }
-}
-
-fn contention() -> ApiError {
-    ApiError::Conflict {
-        problem: "contention",
-        detail: "Too many requests for this event at once; try again.".into(),
     }
 }
 
