@@ -37,6 +37,14 @@ pub const CONTENTION: &str = "contention";
 /// `validator`'s errors as field problems (its message, else its code); a rule over the whole
 /// body (`__all__`) is reported under the empty field name.
 pub fn field_errors(result: Result<(), validator::ValidationErrors>) -> Vec<FieldError> {
+    field_errors_in("", result)
+}
+
+/// [`field_errors`] of a nested value, each field named `prefix` + its name (`lines[2].`).
+pub fn field_errors_in(
+    prefix: &str,
+    result: Result<(), validator::ValidationErrors>,
+) -> Vec<FieldError> {
     let Err(errors) = result else {
         return Vec::new();
     };
@@ -44,7 +52,10 @@ pub fn field_errors(result: Result<(), validator::ValidationErrors>) -> Vec<Fiel
         .field_errors()
         .into_iter()
         .flat_map(|(field, errors)| {
-            let field = if field == "__all__" { "" } else { &*field }.to_owned();
+            let field = match &*field {
+                "__all__" => String::new(),
+                name => format!("{prefix}{name}"),
+            };
             errors.iter().map(move |error| {
                 let message = error.message.as_deref().unwrap_or(&error.code);
                 FieldError::new(field.clone(), message)

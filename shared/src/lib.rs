@@ -23,6 +23,7 @@ pub mod mail;
 pub mod outbound;
 pub mod pagination;
 pub mod replay;
+pub mod rules;
 pub mod telemetry;
 pub mod webhook;
 

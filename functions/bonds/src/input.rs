@@ -9,7 +9,7 @@ pub mod brokers;
 use bazaar_shared::error::{FieldError, field_errors, valid_or};
 use bazaar_shared::pagination::PageQuery;
 use bazaar_shared::{ApiError, ConfigError, Env};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -84,11 +84,6 @@ impl BondNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Deserializes text with its surrounding whitespace dropped (what is stored and measured).
-pub fn trimmed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(String::deserialize(deserializer)?.trim().to_owned())
 }
 
 /// `POST /bonds`: one denomination and up to 100 numbers.

@@ -8,14 +8,11 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-use super::{page, trimmed};
+use bazaar_shared::rules::{trimmed, trimmed_option};
+
+use super::page;
 use crate::model::ShopRecord;
 use crate::store::keys::city_key;
-
-/// Text with surrounding whitespace dropped, when given.
-fn trimmed_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.map(|s| s.trim().to_owned()))
-}
 
 /// An e-mail address, trimmed and lower-cased.
 fn lowercased<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -72,7 +69,7 @@ impl NewRequestBody {
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     /// 1–1000 characters.
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(default, deserialize_with = "trimmed_option")]
     #[validate(length(min = 1, max = 1000, message = "must be 1 to 1000 characters"))]
     pub reason: Option<String>,
 }

@@ -4,12 +4,11 @@
 use std::collections::HashSet;
 
 use bazaar_shared::ApiError;
-use bazaar_shared::error::FieldError;
+use bazaar_shared::error::{FieldError, field_errors_in, invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::rules::{invalid, problems};
 use crate::model::OrderStatus;
 
 /// Lines an order holds at most.
@@ -83,7 +82,7 @@ impl OrderBody {
         let mut seen = HashSet::new();
         let mut lines = Vec::with_capacity(self.lines.len());
         for (i, line) in self.lines.into_iter().enumerate() {
-            problems_found.extend(problems(line.validate(), &format!("lines[{i}].")));
+            problems_found.extend(field_errors_in(&format!("lines[{i}]."), line.validate()));
             let field = format!("lines[{i}].product_id");
             match uuid::Uuid::parse_str(&line.product_id) {
                 Err(_) => problems_found.push(FieldError::new(field, "must be a product id")),

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::rules::{
-    category as valid_category, currency_code, invalid, plain_text, problem, problems,
-    sku as valid_sku, trimmed, trimmed_option,
-};
+use bazaar_shared::error::{field_errors, invalid};
+use bazaar_shared::rules::{currency_code, plain_text, rule, trimmed, trimmed_option};
+
+use super::rules::{category as valid_category, sku as valid_sku};
 
 /// `POST /shop/products`.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -115,14 +115,14 @@ fn names_a_change(body: &ProductChangesBody) -> Result<(), ValidationError> {
         && body.low_stock_threshold.is_none()
         && body.category.is_none();
     match empty {
-        true => Err(problem("name at least one field to change")),
+        true => Err(rule("name at least one field to change")),
         false => Ok(()),
     }
 }
 
 impl NewProductBody {
     pub fn parse(self) -> Result<NewProduct, ApiError> {
-        let problems = problems(self.validate(), "");
+        let problems = field_errors(self.validate());
         if !problems.is_empty() {
             return Err(invalid(problems));
         }
@@ -141,7 +141,7 @@ impl NewProductBody {
 
 impl ProductChangesBody {
     pub fn parse(self) -> Result<ProductChanges, ApiError> {
-        let problems = problems(self.validate(), "");
+        let problems = field_errors(self.validate());
         if !problems.is_empty() {
             return Err(invalid(problems));
         }

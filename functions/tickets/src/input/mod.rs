@@ -15,7 +15,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::model::StartTime;
-use rules::{currency_code, future_start, names_a_change, plain_text, trimmed, trimmed_option};
+use bazaar_shared::rules::{currency_code, plain_text, trimmed, trimmed_option};
+use rules::{future_start, names_a_change};
 
 const MAX_SEATS_PER_BOOKING: u32 = 10;
 
