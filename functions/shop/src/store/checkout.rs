@@ -6,11 +6,11 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use bazaar_shared::dynamo::{
-    Item, TransactError, from_item, number, string, timestamp, to_item, transact,
+    Item, TransactError, from_item, number, put_new, string, timestamp, to_item, transact,
 };
 use time::OffsetDateTime;
 
-use super::{ShopStore, created_sort_key, customer_pk, order_key, product_key, put_new, status_pk};
+use super::{ShopStore, created_sort_key, customer_pk, order_key, product_key, status_pk};
 use crate::model::{OrderLine, OrderRecord, OrderStatus, ProductRecord};
 
 /// Why an order was not placed.

@@ -40,7 +40,6 @@ mod sweeps;
 use std::collections::HashMap;
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use bazaar_shared::dynamo::{Item, batch_get, from_items, get_item, key, string};
 
 pub use catalogue::{CatalogueQuery, Sort};
@@ -167,17 +166,6 @@ fn with_index_keys(mut item: Item, product: &ProductRecord) -> Item {
         item.insert(name.to_owned(), string(value));
     }
     item
-}
-
-/// A put of a new item in a transaction (fails if the key exists).
-fn put_new(table: &str, item: Item) -> anyhow::Result<TransactWriteItem> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .context("building a put")?;
-    Ok(TransactWriteItem::builder().put(put).build())
 }
 
 #[cfg(test)]

@@ -7,11 +7,12 @@ use anyhow::Context;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::ReturnValue;
 use bazaar_shared::dynamo::{
-    Item, TransactError, from_item, is_condition_failed, string, timestamp, to_item, transact,
+    Item, TransactError, from_item, is_condition_failed, put_new, string, timestamp, to_item,
+    transact,
 };
 use time::OffsetDateTime;
 
-use super::{ShopStore, index_keys, product_key, put_new, sku_key, with_index_keys};
+use super::{ShopStore, index_keys, product_key, sku_key, with_index_keys};
 use crate::input::NewProduct;
 use crate::model::ProductRecord;
 
