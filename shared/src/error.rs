@@ -99,6 +99,16 @@ pub enum ApiError {
         problem: &'static str,
         detail: String,
     },
+    /// A conflict whose answer carries members of its own beside the standard ones (RFC 9457
+    /// extension members, e.g. `out-of-stock` with `product_id` and `available`) and, where a
+    /// field is to blame, `errors`.
+    #[error("conflict ({problem}): {detail}")]
+    ConflictWith {
+        problem: &'static str,
+        detail: String,
+        members: serde_json::Map<String, serde_json::Value>,
+        errors: Vec<FieldError>,
+    },
     /// Well-formed, but the target cannot do it (`problem` is a stable slug).
     #[error("unprocessable ({problem}): {detail}")]
     Unprocessable {
@@ -111,6 +121,19 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// An outside service we depend on (a payment gateway) answered wrongly or refused: 502.
+    #[error("bad gateway ({problem}): {detail}")]
+    BadGateway {
+        problem: &'static str,
+        detail: String,
+    },
+    /// A service we depend on is unavailable for now: 503 with `Retry-After`.
+    #[error("unavailable ({problem}): {detail}")]
+    Unavailable {
+        problem: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -127,6 +150,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Members of a particular problem type (`product_id`, `available`, …).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub members: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
@@ -156,10 +183,12 @@ impl ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::ConflictWith { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BadGateway { .. } => StatusCode::BAD_GATEWAY,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -172,7 +201,11 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::NotFound(_) => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
-            Self::Conflict { problem, .. } | Self::Unprocessable { problem, .. } => problem,
+            Self::Conflict { problem, .. }
+            | Self::ConflictWith { problem, .. }
+            | Self::Unprocessable { problem, .. }
+            | Self::BadGateway { problem, .. }
+            | Self::Unavailable { problem, .. } => problem,
             Self::PayloadTooLarge => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::TooManyRequests { .. } => "too-many-requests",
@@ -188,11 +221,15 @@ impl ApiError {
             Self::Forbidden => "You are not allowed to do this",
             Self::NotFound(_) => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
-            Self::Conflict { .. } => "The request conflicts with the current state",
+            Self::Conflict { .. } | Self::ConflictWith { .. } => {
+                "The request conflicts with the current state"
+            }
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "The request body is too large",
             Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::TooManyRequests { .. } => "Too many requests",
+            Self::BadGateway { .. } => "An outside service failed",
+            Self::Unavailable { .. } => "A service is unavailable for now",
             Self::Internal(_) => "Internal server error",
         }
     }
@@ -204,6 +241,9 @@ impl ApiError {
             | Self::NotFound(d)
             | Self::UnsupportedMediaType(d)
             | Self::Conflict { detail: d, .. }
+            | Self::ConflictWith { detail: d, .. }
+            | Self::BadGateway { detail: d, .. }
+            | Self::Unavailable { detail: d, .. }
             | Self::Unprocessable { detail: d, .. } => Some(d.clone()),
             Self::TooManyRequests { retry_after_secs } => {
                 Some(format!("Try again in {retry_after_secs} seconds."))
@@ -220,8 +260,12 @@ impl ApiError {
             status: self.status().as_u16(),
             detail: self.detail(),
             errors: match self {
-                Self::Validation(errors) => errors.clone(),
+                Self::Validation(errors) | Self::ConflictWith { errors, .. } => errors.clone(),
                 _ => Vec::new(),
+            },
+            members: match self {
+                Self::ConflictWith { members, .. } => members.clone(),
+                _ => serde_json::Map::new(),
             },
         }
     }
@@ -241,7 +285,10 @@ impl IntoResponse for ApiError {
             Self::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::Unavailable {
+                retry_after_secs, ..
+            } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             _ => {}
@@ -260,6 +307,23 @@ mod tests {
         let body = serde_json::to_string(&error.problem()).unwrap();
         assert!(!body.contains("bazaar-dev-users"), "{body}");
         assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_conflict_with_members_answers_them_beside_the_standard_ones() {
+        let mut members = serde_json::Map::new();
+        members.insert("available".into(), 2.into());
+        let error = ApiError::ConflictWith {
+            problem: "out-of-stock",
+            detail: "Only 2 left.".into(),
+            members,
+            errors: vec![FieldError::new("lines[0].quantity", "only 2 left")],
+        };
+        let body = serde_json::to_value(error.problem()).unwrap();
+        assert_eq!(body["type"], "urn:bazaar:problem:out-of-stock");
+        assert_eq!(body["status"], 409);
+        assert_eq!(body["available"], 2);
+        assert_eq!(body["errors"][0]["field"], "lines[0].quantity");
     }
 
     #[test]

@@ -127,6 +127,30 @@ impl HttpService {
     }
 }
 
+/// How a failed outside call is answered to our caller: the provider's words stay in the logs.
+impl From<OutboundError> for crate::ApiError {
+    fn from(error: OutboundError) -> Self {
+        tracing::error!(error = %error, "outside service failed");
+        match error {
+            OutboundError::Unavailable { .. } => crate::ApiError::Unavailable {
+                problem: "gateway-unavailable",
+                detail: "The payment provider is not answering; nothing was charged here. \
+                         Try again shortly."
+                    .into(),
+                retry_after_secs: 30,
+            },
+            OutboundError::Refused { .. } | OutboundError::Unreadable { .. } => {
+                crate::ApiError::BadGateway {
+                    problem: "gateway-error",
+                    detail: "The payment provider did not answer as expected; nothing was \
+                             charged here."
+                        .into(),
+                }
+            }
+        }
+    }
+}
+
 fn retryable(status: StatusCode) -> bool {
     status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
 }

@@ -84,3 +84,27 @@ async fn a_service_slower_than_the_timeout_is_unavailable() {
         .await;
     assert!(matches!(result, Err(OutboundError::Unavailable { .. })));
 }
+
+#[test]
+fn a_failed_outside_call_is_a_502_or_a_503_that_says_nothing_of_the_provider() {
+    let down = OutboundError::Unavailable {
+        service: "gateway",
+        reason: "connection refused at 10.0.0.7".into(),
+    };
+    let refused = OutboundError::Refused {
+        service: "gateway",
+        status: StatusCode::BAD_REQUEST,
+        body: "secret key sk_live_… is invalid".into(),
+    };
+    let down = crate::ApiError::from(down);
+    let refused = crate::ApiError::from(refused);
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.status(), StatusCode::BAD_GATEWAY);
+    for error in [down, refused] {
+        let body = serde_json::to_string(&error.problem()).unwrap();
+        assert!(
+            !body.contains("10.0.0.7") && !body.contains("sk_live"),
+            "{body}"
+        );
+    }
+}

@@ -2,11 +2,11 @@
 //! their own orders. Another customer's order is simply not found.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::Authorized;
-use bazaar_shared::error::{FieldError, PROBLEM_JSON};
+use bazaar_shared::error::FieldError;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::{Page, PageQuery};
 use bazaar_shared::replay::{self, IdempotencyKey};
@@ -41,48 +41,24 @@ impl From<OrderError> for ApiError {
                 detail: format!("The price of product {product_id} is now {price_minor}."),
             },
             OrderError::OutOfStock {
+                line,
                 product_id,
                 available,
-                ..
-            } => ApiError::Conflict {
-                problem: "out-of-stock",
-                detail: format!("Only {available} of product {product_id} left."),
-            },
+            } => {
+                let mut members = serde_json::Map::new();
+                members.insert("product_id".into(), product_id.clone().into());
+                members.insert("available".into(), available.into());
+                let message = format!("only {available} left");
+                ApiError::ConflictWith {
+                    problem: "out-of-stock",
+                    detail: format!("Only {available} of product {product_id} left."),
+                    members,
+                    errors: vec![FieldError::new(format!("lines[{line}].quantity"), message)],
+                }
+            }
             OrderError::Contention => ApiError::contention(),
             OrderError::Other(e) => ApiError::Internal(e),
         }
-    }
-}
-
-/// 409 `out-of-stock` with the members `product_id` and `available` (and the line in
-/// `errors`), kept and replayed like any answer.
-fn out_of_stock(
-    line: usize,
-    product_id: &str,
-    available: u64,
-) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let error = ApiError::from(OrderError::OutOfStock {
-        line,
-        product_id: product_id.to_owned(),
-        available,
-    });
-    let mut body = serde_json::to_value(error.problem()).map_err(anyhow::Error::from)?;
-    body["product_id"] = product_id.into();
-    body["available"] = available.into();
-    let message = format!("only {available} left");
-    let errors = [FieldError::new(format!("lines[{line}].quantity"), message)];
-    body["errors"] = serde_json::to_value(errors).map_err(anyhow::Error::from)?;
-    Ok((StatusCode::CONFLICT, body))
-}
-
-fn refusal(error: OrderError) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    match error {
-        OrderError::OutOfStock {
-            line,
-            product_id,
-            available,
-        } => out_of_stock(line, &product_id, available),
-        error => Err(error.into()),
     }
 }
 
@@ -120,7 +96,7 @@ async fn checkout(
     let products = state.store.products(&ids).await?;
     let (priced, currency) = match price_lines(lines, &products) {
         Ok(priced) => priced,
-        Err(error) => return refusal(error),
+        Err(error) => return Err(error.into()),
     };
     let placed = state
         .store
@@ -133,7 +109,7 @@ async fn checkout(
                 serde_json::to_value(OrderView::from(&order)).map_err(anyhow::Error::from)?;
             Ok((StatusCode::CREATED, body))
         }
-        Err(error) => refusal(error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -156,16 +132,10 @@ pub(crate) async fn place_order(
     let request = serde_json::to_string(&lines).map_err(anyhow::Error::from)?;
     let fingerprint = replay::fingerprint(&["place-order", &request]);
     let scope = format!("shop:order:{user_id}");
-    let mut response = replay::once(&state.replays, &scope, &key, fingerprint, || {
+    replay::once(&state.replays, &scope, &key, fingerprint, || {
         checkout(&state, &user_id, &lines)
     })
-    .await?;
-    // An out-of-stock answer is built as a body (it has members of its own): a problem still.
-    if response.status().is_client_error() {
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    }
-    Ok(response)
+    .await
 }
 
 /// The caller's orders, newest first.
