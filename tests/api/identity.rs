@@ -1,5 +1,6 @@
 //! Identity: sign-up with an e-mail code, tokens that really revoke, and the attacks they resist.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bazaar_shared::auth::{AUDIENCE, AccessClaims, ISSUER};
@@ -426,4 +427,49 @@ async fn profile_pictures_are_checked_by_content_and_size_and_served_by_link() {
         200
     );
     assert_eq!(pictures_of(&app, &user.user_id).await, 1);
+}
+
+#[tokio::test]
+async fn thirty_parallel_wrong_passwords_get_five_checks_and_the_rest_are_refused_unchecked() {
+    let app = spawn_app().await;
+    let user = app.signed_in_user("member").await;
+
+    let guesses = (0..30).map(|i| {
+        let (app, email) = (&app, &user.email);
+        async move { app.login(email, &format!("wrong guess number {i}")).await }
+    });
+    let answers = join_all(guesses).await;
+
+    let checked = answers.iter().filter(|a| a.status() == 401).count();
+    let refused = answers.iter().filter(|a| a.status() == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (5, 25),
+        "every guess is either checked or refused"
+    );
+    // The failure record counts the attempts that reached the password check.
+    let record = app
+        .stack
+        .aws
+        .dynamodb
+        .get_item()
+        .table_name(app.name_of("IdentityTable"))
+        .key("pk", AttributeValue::S(format!("LOGIN#{}", user.email)))
+        .key("sk", AttributeValue::S("FAILURES".into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(record["count"], AttributeValue::N("5".into()));
+    // The owner is locked out for the first step (a minute), not the maximum hour.
+    let locked = app.login(&user.email, PASSWORD).await;
+    assert_eq!(locked.status(), 429);
+    let wait: u64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "locked for {wait} s");
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthState;
 use crate::fields::Email;
-use crate::store::{Status, UserRecord, WriteError};
+use crate::store::{LoginGate, Status, UserRecord, WriteError};
 use crate::tokens::{ACCESS_TTL_SECS, RefreshToken, digest, same};
 
 fn invalid_credentials() -> ApiError {
@@ -51,7 +51,11 @@ pub async fn login(
     // A malformed address is just wrong credentials: the answer never says which part was.
     let email = Email::parse(&request.email).map_err(|_| invalid_credentials())?;
     let now = state.clock.now();
-    if let Some(wait) = state.store.login_locked_for(email.as_str(), now).await? {
+    if let LoginGate::Locked(wait) = state
+        .store
+        .reserve_login_attempt(email.as_str(), now)
+        .await?
+    {
         return Err(ApiError::TooManyRequests {
             retry_after_secs: wait.max(1) as u64,
         });
@@ -59,13 +63,12 @@ pub async fn login(
     let user = state.store.user_by_email(email.as_str(), now).await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
     let matches = state.passwords.verify(&request.password, hash).await?;
+    // A failure was counted when the attempt was reserved.
     let Some(user) = user.filter(|_| matches) else {
-        state
-            .store
-            .record_login_failure(email.as_str(), now)
-            .await?;
         return Err(invalid_credentials());
     };
+    // The right password: the attempts counted so far (and a lock set in advance) are forgotten.
+    state.store.clear_login_failures(email.as_str()).await?;
     match user.status {
         Status::Active => {}
         Status::PendingVerification => {
@@ -76,7 +79,6 @@ pub async fn login(
         }
         Status::Disabled => return Err(ApiError::Forbidden),
     }
-    state.store.clear_login_failures(email.as_str()).await?;
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let refresh = RefreshToken::new(&user.user_id, &session_id);
     let secret_hash = digest(&[&refresh.secret]);

@@ -36,6 +36,7 @@ pub use accounts::{NewAccount, RegisterError};
 pub use bazaar_shared::identity::{AuditRecord, Status};
 pub use codes::{OTP_TTL_SECS, OtpRecord};
 pub use listing::StorePage;
+pub use logins::LoginGate;
 pub use sessions::SessionRecord;
 
 /// The identity table, as the identity functions use it.
