@@ -4,9 +4,10 @@
 use axum::body::Bytes;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
-use axum::extract::Request;
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{RawPathParams, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -29,10 +30,46 @@ impl<T: Serialize> IntoResponse for Json<T> {
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct Query<T>(pub T);
 
-/// Path parameters.
-#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
+/// Path parameters. Every value must look like an id (see [`MAX_PATH_PARAM_LEN`] and
+/// [`is_id_like`]) before it is deserialised: anything else (over-long, percent-encoded
+/// slashes, traversal, control characters) is a 404 and never reaches DynamoDB, whose keys
+/// would refuse it with an error.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
+
+/// The longest path parameter any route takes (ids, numbers, role names).
+pub const MAX_PATH_PARAM_LEN: usize = 128;
+
+/// Letters, digits and `-`, `_`, `.`, `:`, `~`, `@`, `+`; not `.` or `..` alone.
+pub fn is_id_like(value: &str) -> bool {
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '~' | '@' | '+');
+    (1..=MAX_PATH_PARAM_LEN).contains(&value.len())
+        && value.chars().all(allowed)
+        && value != "."
+        && value != ".."
+}
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found("No such resource."))?;
+        if raw.iter().any(|(_, value)| !is_id_like(value)) {
+            return Err(ApiError::not_found("No such resource."));
+        }
+        let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Self(value))
+    }
+}
 
 /// A raw request body (uploads), capped by the route's `DefaultBodyLimit`: over the cap is a
 /// 413 problem, like a JSON body.
@@ -206,5 +243,37 @@ mod tests {
             response.headers()[header::CONTENT_TYPE],
             crate::error::PROBLEM_JSON
         );
+    }
+
+    #[tokio::test]
+    async fn path_ids_that_cannot_be_ids_are_404_before_the_handler_runs() {
+        let app = api_router(Router::new().route(
+            "/things/{id}",
+            axum::routing::get(|Path(id): Path<String>| async move { id }),
+        ));
+        let status = |path: String| {
+            let app = app.clone();
+            async move {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                app.oneshot(request).await.unwrap().status()
+            }
+        };
+        assert_eq!(status("/things/750-000123".into()).await, StatusCode::OK);
+        let long = "a".repeat(MAX_PATH_PARAM_LEN + 1);
+        for bad in [
+            long.as_str(),
+            "..",
+            "%2e%2e",
+            "a%2Fb",
+            "a%00b",
+            "%FF%FE",
+            "a%20b",
+        ] {
+            assert_eq!(
+                status(format!("/things/{bad}")).await,
+                StatusCode::NOT_FOUND,
+                "{bad}"
+            );
+        }
     }
 }
