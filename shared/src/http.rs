@@ -35,3 +35,27 @@ where
 {
     routes.split_for_parts().1
 }
+
+/// `METHOD /path` of every operation of an OpenAPI document, sorted: what a route group's
+/// tests compare with the routes it should serve.
+pub fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<String> {
+    let mut operations: Vec<String> = doc
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ]
+            .into_iter()
+            .filter(|(_, operation)| operation.is_some())
+            .map(move |(method, _)| format!("{method} {path}"))
+        })
+        .collect();
+    operations.sort();
+    operations
+}

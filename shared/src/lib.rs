@@ -24,6 +24,7 @@ pub mod outbound;
 pub mod pagination;
 pub mod replay;
 pub mod rules;
+pub mod secret_hash;
 pub mod telemetry;
 pub mod webhook;
 

@@ -110,30 +110,10 @@ async fn bad_requests_are_refused_before_any_io() {
     );
 }
 
-/// `METHOD path` of every operation a document describes, sorted.
-fn operations(doc: OpenApi) -> Vec<String> {
-    let mut found = Vec::new();
-    for (path, item) in doc.paths.paths {
-        for (method, operation) in [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ] {
-            if operation.is_some() {
-                found.push(format!("{method} {path}"));
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 #[test]
 fn each_http_function_documents_exactly_its_routes() {
     assert_eq!(
-        operations(crate::bonds::openapi()),
+        bazaar_shared::http::operations(&crate::bonds::openapi()),
         [
             "DELETE /bonds/{id}",
             "GET /bonds",
@@ -143,7 +123,7 @@ fn each_http_function_documents_exactly_its_routes() {
         ]
     );
     assert_eq!(
-        operations(crate::draws::openapi()),
+        bazaar_shared::http::operations(&crate::draws::openapi()),
         [
             "DELETE /draws/{id}",
             "GET /draws",
@@ -153,7 +133,7 @@ fn each_http_function_documents_exactly_its_routes() {
         ]
     );
     assert_eq!(
-        operations(crate::brokers::openapi()),
+        bazaar_shared::http::operations(&crate::brokers::openapi()),
         [
             "DELETE /stores/mine",
             "GET /admin/broker-requests",

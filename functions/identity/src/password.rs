@@ -2,12 +2,9 @@
 //! argon2id hashing at OWASP's parameters, run off the async executor.
 
 use std::collections::HashSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
-use anyhow::Context;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use bazaar_shared::secret_hash::SecretHasher;
 use validator::ValidationError;
 
 use crate::fields::problem;
@@ -56,68 +53,24 @@ impl NewPassword {
     }
 }
 
-/// argon2id with m = 19 MiB, t = 2, p = 1 (OWASP's minimum).
-#[derive(Clone)]
-pub struct Passwords {
-    argon: Arc<Argon2<'static>>,
-    /// A hash of a random password: unknown accounts are checked against it so that a login
-    /// takes as long whether or not the account exists.
-    dummy: Arc<String>,
-}
-
-impl std::fmt::Debug for Passwords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Passwords")
-    }
-}
+/// Hashes and checks account passwords (argon2id, see `bazaar_shared::secret_hash`).
+#[derive(Clone, Debug, Default)]
+pub struct Passwords(SecretHasher);
 
 impl Passwords {
-    /// Sets up the hasher; the parameters are constants, so this cannot fail at run time.
     pub fn new() -> Self {
-        let params =
-            Params::new(19 * 1024, 2, 1, None).expect("OWASP's argon2 parameters are valid");
-        let argon = Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params));
-        let dummy = hash_with(&argon, &uuid::Uuid::new_v4().to_string())
-            .expect("argon2 hashes a random password with valid parameters");
-        Self {
-            argon,
-            dummy: Arc::new(dummy),
-        }
+        Self(SecretHasher::new())
     }
 
-    /// The PHC string of `password`.
+    /// The PHC string of a password that passed the policy.
     pub async fn hash(&self, password: &NewPassword) -> anyhow::Result<String> {
-        let argon = self.argon.clone();
-        let password = password.0.clone();
-        tokio::task::spawn_blocking(move || hash_with(&argon, &password))
-            .await
-            .context("password hashing task")?
+        self.0.hash(&password.0).await
     }
 
     /// Whether `password` matches `hash` (or, with no hash, spends the same time and says no).
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> anyhow::Result<bool> {
-        let argon = self.argon.clone();
-        let password = password.to_owned();
-        let (hash, real) = match hash {
-            Some(h) => (h.to_owned(), true),
-            None => (self.dummy.as_ref().clone(), false),
-        };
-        let matches = tokio::task::spawn_blocking(move || {
-            let parsed =
-                PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-            Ok::<_, anyhow::Error>(argon.verify_password(password.as_bytes(), &parsed).is_ok())
-        })
-        .await
-        .context("password verification task")??;
-        Ok(real && matches)
+        self.0.verify(password, hash).await
     }
-}
-
-fn hash_with(argon: &Argon2<'_>, password: &str) -> anyhow::Result<String> {
-    Ok(argon
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?
-        .to_string())
 }
 
 #[cfg(test)]

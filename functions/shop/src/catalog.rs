@@ -105,7 +105,7 @@ MCowBQYDK2VwAyEAgsXlxtWhs9hcfe2sFyX+UIVFRn0IQxJFM4t3dUt4VmM=
     #[test]
     fn every_route_is_in_the_document_once() {
         assert_eq!(
-            crate::operations(&super::openapi()),
+            bazaar_shared::http::operations(&super::openapi()),
             [
                 "DELETE /shop/products/{id}",
                 "GET /shop/products",

@@ -49,30 +49,6 @@ fn path_id(text: &str, what: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::not_found(format!("No such {what}.")))
 }
 
-/// `METHOD /path` of every operation of an OpenAPI document, sorted.
-#[cfg(test)]
-fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<String> {
-    let mut operations: Vec<String> = doc
-        .paths
-        .paths
-        .iter()
-        .flat_map(|(path, item)| {
-            [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-                ("PUT", &item.put),
-            ]
-            .into_iter()
-            .filter(|(_, operation)| operation.is_some())
-            .map(move |(method, _)| format!("{method} {path}"))
-        })
-        .collect();
-    operations.sort();
-    operations
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

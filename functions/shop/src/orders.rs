@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn every_route_is_in_the_document_once() {
         assert_eq!(
-            crate::operations(&super::openapi()),
+            bazaar_shared::http::operations(&super::openapi()),
             [
                 "GET /shop/orders",
                 "GET /shop/orders/{id}",

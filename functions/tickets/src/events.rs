@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn every_route_is_in_the_document_once() {
         assert_eq!(
-            crate::operations(&super::openapi()),
+            bazaar_shared::http::operations(&super::openapi()),
             [
                 "DELETE /events/{id}",
                 "GET /events",

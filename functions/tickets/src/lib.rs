@@ -37,27 +37,3 @@ pub struct CustomerOnly;
 impl RoleGuard for CustomerOnly {
     const ROLES: &'static [Role] = &[Role::Customer];
 }
-
-/// `METHOD /path` of every operation of an OpenAPI document, sorted.
-#[cfg(test)]
-fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<String> {
-    let mut operations: Vec<String> = doc
-        .paths
-        .paths
-        .iter()
-        .flat_map(|(path, item)| {
-            [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-                ("PUT", &item.put),
-            ]
-            .into_iter()
-            .filter(|(_, operation)| operation.is_some())
-            .map(move |(method, _)| format!("{method} {path}"))
-        })
-        .collect();
-    operations.sort();
-    operations
-}
