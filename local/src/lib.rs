@@ -7,6 +7,7 @@
 //! on their schedules or on demand. Tests start one stack per test with a fresh stage.
 
 pub mod functions;
+pub mod gateways;
 pub mod keys;
 pub mod mailbox;
 pub mod poller;

@@ -144,6 +144,16 @@ fn print_summary(stack: &LocalStack, stage: &str) {
     println!("  API docs    {url}/docs   (OpenAPI: {url}/openapi.json)");
     println!("  sent mail   {url}/_local/mail.html   (JSON: {url}/_local/mail)");
     println!("  this stack  {url}/_local");
+    let (razorpay, stripe) = (
+        bazaar_local::gateways::RAZORPAY_PATH,
+        bazaar_local::gateways::STRIPE_PATH,
+    );
+    println!(
+        "  Razorpay    {url}{razorpay}   (stand-in; pay an order: POST {razorpay}/_pay/<order id>)"
+    );
+    println!(
+        "  Stripe      {url}{stripe}   (stand-in; checkout pages: {stripe}/_checkout/<session id>)"
+    );
 }
 
 #[cfg(test)]

@@ -74,6 +74,36 @@ const FUNCTIONS: &[(&str, Build, Option<Document>)] = &[
     ),
     ("shop-low-stock", bazaar_shop::shop_low_stock::build, None),
     ("shop-reminders", bazaar_shop::shop_reminders::build, None),
+    (
+        "messes",
+        bazaar_mess::messes::build,
+        Some(bazaar_mess::messes::openapi),
+    ),
+    (
+        "mess-tokens",
+        bazaar_mess::mess_tokens::build,
+        Some(bazaar_mess::mess_tokens::openapi),
+    ),
+    (
+        "mess-expiry-reminders",
+        bazaar_mess::mess_expiry_reminders::build,
+        None,
+    ),
+    (
+        "nano-wallet",
+        bazaar_nano::nano_wallet::build,
+        Some(bazaar_nano::nano_wallet::openapi),
+    ),
+    (
+        "nano-tasks",
+        bazaar_nano::nano_tasks::build,
+        Some(bazaar_nano::nano_tasks::openapi),
+    ),
+    (
+        "nano-admin",
+        bazaar_nano::nano_admin::build,
+        Some(bazaar_nano::nano_admin::openapi),
+    ),
 ];
 
 /// Builds the function of `binary` as its `main` would on Lambda.

@@ -135,8 +135,9 @@ fn request_span(request: &Request) -> tracing::Span {
     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
 }
 
-/// The whole dev server: API, docs and local-only pages.
-pub fn app(api: Router, shared: Arc<Shared>) -> Router {
+/// The whole dev server: API, docs, local-only pages and the payment gateways' stand-ins
+/// (`crate::gateways`, already mounted under `/_local`).
+pub fn app(api: Router, stand_ins: Router, shared: Arc<Shared>) -> Router {
     let local = Router::new()
         .route("/_local", get(index))
         .route("/_local/mail", get(mail_json))
@@ -149,6 +150,7 @@ pub fn app(api: Router, shared: Arc<Shared>) -> Router {
     // API Gateway answers 404 for a method the template does not declare on a path, too.
     traced(
         api.merge(local)
+            .merge(stand_ins)
             .fallback(|| async { ApiError::not_found("No such route.") })
             .method_not_allowed_fallback(|| async { ApiError::not_found("No such route.") }),
     )

@@ -11,6 +11,7 @@ use bazaar_shared::{AwsClients, Clock};
 use tokio::task::JoinHandle;
 
 use crate::functions::{FunctionSpec, functions};
+use crate::gateways::{self, PaymentSecrets};
 use crate::provision::{ProvisionOptions, Provisioned, provision};
 use crate::scheduler::Scheduled;
 use crate::server;
@@ -27,7 +28,8 @@ pub struct StackConfig {
     /// The template's `Stage` parameter: every resource name contains it, so stacks with
     /// different stages share the stand-ins without seeing each other's data.
     pub stage: String,
-    /// Extra template parameters.
+    /// Extra template parameters. `RazorpayBaseUrl` and `StripeBaseUrl` default to this
+    /// stack's gateway stand-ins; set them to point the functions elsewhere (a wiremock).
     pub parameters: HashMap<String, String>,
     pub aws_endpoint: String,
     pub dynamodb_endpoint: String,
@@ -106,6 +108,7 @@ impl Shared {
             "queues": self.provisioned.queues,
             "buckets": self.provisioned.buckets,
             "pages": ["/docs", "/openapi.json", "/_local/mail", "/_local/mail.html", "POST /_local/schedules/{function}"],
+            "payment_gateways": {"razorpay": gateways::RAZORPAY_PATH, "stripe": gateways::STRIPE_PATH},
         })
     }
 }
@@ -132,8 +135,16 @@ impl Drop for LocalStack {
 
 impl LocalStack {
     pub async fn start(config: StackConfig) -> anyhow::Result<Self> {
+        // Bound first: the functions' environment names this server (the gateway stand-ins'
+        // base URLs), so its address must be known before the template is resolved.
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
+        let payments = PaymentSecrets::generate()?;
         let template = Template::load(&config.template)?;
-        let mut resolver = resolver(&template, &config)?;
+        let mut resolver = resolver(&template, &config, &base_url, &payments)?;
         let aws = AwsClients::for_endpoints(
             &config.aws_endpoint,
             &config.dynamodb_endpoint,
@@ -160,11 +171,8 @@ impl LocalStack {
             scheduled: wiring.scheduled,
         });
         let api = server::api(wiring.routes, &config.stage, &config.clock);
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .with_context(|| format!("binding {}", config.bind))?;
-        let addr = listener.local_addr()?;
-        let app = server::app(api, shared.clone());
+        let stand_ins = gateways::router(&payments, &base_url, &config.clock);
+        let app = server::app(api, stand_ins, shared.clone());
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "dev server stopped");
@@ -177,7 +185,7 @@ impl LocalStack {
             tasks.extend(wiring.timers.into_iter().map(|t| tokio::spawn(t.run())));
         }
         Ok(Self {
-            base_url: format!("http://{addr}"),
+            base_url,
             addr,
             aws,
             resolver,
@@ -196,15 +204,33 @@ impl LocalStack {
     }
 }
 
-/// The template's intrinsics for this stack's stage, with the stage's keys secret, which
-/// Secrets Manager holds on AWS and which is made fresh for every local stack.
-fn resolver(template: &Template, config: &StackConfig) -> anyhow::Result<Resolver> {
+/// The template's intrinsics for this stack's stage, with the stage's secrets (the keys and the
+/// payment gateways' credentials), which Secrets Manager holds on AWS and which are made fresh
+/// for every local stack, and the gateways' base URLs pointing at this stack's stand-ins
+/// unless the configuration names others.
+fn resolver(
+    template: &Template,
+    config: &StackConfig,
+    base_url: &str,
+    payments: &PaymentSecrets,
+) -> anyhow::Result<Resolver> {
     let mut parameters = config.parameters.clone();
     parameters.insert("Stage".to_owned(), config.stage.clone());
+    for (parameter, path) in [
+        ("RazorpayBaseUrl", gateways::RAZORPAY_PATH),
+        ("StripeBaseUrl", gateways::STRIPE_PATH),
+    ] {
+        parameters
+            .entry(parameter.to_owned())
+            .or_insert_with(|| format!("{base_url}{path}"));
+    }
     let mut resolver = Resolver::new(template, &parameters, &config.region, ACCOUNT)?;
-    resolver.set_secret(
-        &format!("bazaar/{}/keys", config.stage),
-        crate::keys::generate()?,
-    );
+    let stage = &config.stage;
+    resolver.set_secret(&format!("bazaar/{stage}/keys"), crate::keys::generate()?);
+    resolver.set_secret(&format!("bazaar/{stage}/payments"), payments.to_json());
     Ok(resolver)
 }
+
+#[cfg(test)]
+#[path = "stack_tests.rs"]
+mod tests;

@@ -115,6 +115,13 @@ pub enum ApiError {
         problem: &'static str,
         detail: String,
     },
+    /// The caller's balance cannot pay for what was asked (`problem` is a stable slug such as
+    /// `insufficient-coins`); nothing changed.
+    #[error("payment required ({problem}): {detail}")]
+    PaymentRequired {
+        problem: &'static str,
+        detail: String,
+    },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type: {0}")]
@@ -184,6 +191,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } | Self::ConflictWith { .. } => StatusCode::CONFLICT,
+            Self::PaymentRequired { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -205,6 +213,7 @@ impl ApiError {
             | Self::ConflictWith { problem, .. }
             | Self::Unprocessable { problem, .. }
             | Self::BadGateway { problem, .. }
+            | Self::PaymentRequired { problem, .. }
             | Self::Unavailable { problem, .. } => problem,
             Self::PayloadTooLarge => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -229,6 +238,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::BadGateway { .. } => "An outside service failed",
+            Self::PaymentRequired { .. } => "The balance does not cover this",
             Self::Unavailable { .. } => "A service is unavailable for now",
             Self::Internal(_) => "Internal server error",
         }
@@ -243,6 +253,7 @@ impl ApiError {
             | Self::Conflict { detail: d, .. }
             | Self::ConflictWith { detail: d, .. }
             | Self::BadGateway { detail: d, .. }
+            | Self::PaymentRequired { detail: d, .. }
             | Self::Unavailable { detail: d, .. }
             | Self::Unprocessable { detail: d, .. } => Some(d.clone()),
             Self::TooManyRequests { retry_after_secs } => {
