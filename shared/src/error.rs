@@ -13,70 +13,11 @@ pub type ApiResult<T, E = ApiError> = Result<T, E>;
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One field that failed validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The JSON field (dotted path for nested fields).
-    pub field: String,
-    /// What is wrong with it, for a person.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
 /// The problem slug of [`ApiError::contention`].
 pub const CONTENTION: &str = "contention";
 
-/// `validator`'s errors as field problems (its message, else its code); a rule over the whole
-/// body (`__all__`) is reported under the empty field name.
-pub fn field_errors(result: Result<(), validator::ValidationErrors>) -> Vec<FieldError> {
-    field_errors_in("", result)
-}
-
-/// [`field_errors`] of a nested value, each field named `prefix` + its name (`lines[2].`).
-pub fn field_errors_in(
-    prefix: &str,
-    result: Result<(), validator::ValidationErrors>,
-) -> Vec<FieldError> {
-    let Err(errors) = result else {
-        return Vec::new();
-    };
-    errors
-        .field_errors()
-        .into_iter()
-        .flat_map(|(field, errors)| {
-            let field = match &*field {
-                "__all__" => String::new(),
-                name => format!("{prefix}{name}"),
-            };
-            errors.iter().map(move |error| {
-                let message = error.message.as_deref().unwrap_or(&error.code);
-                FieldError::new(field.clone(), message)
-            })
-        })
-        .collect()
-}
-
-/// The 422 answer listing `problems`, ordered by field.
-pub fn invalid(mut problems: Vec<FieldError>) -> ApiError {
-    problems.sort_by(|a, b| a.field.cmp(&b.field));
-    ApiError::Validation(problems)
-}
-
-/// `Ok(value)` when no field failed, else the 422 listing them all, ordered by field.
-pub fn valid_or<T>(problems: Vec<FieldError>, value: T) -> Result<T, ApiError> {
-    match problems.is_empty() {
-        true => Ok(value),
-        false => Err(invalid(problems)),
-    }
-}
+mod fields;
+pub use fields::{FieldError, field_errors, field_errors_in, invalid, valid_or};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -309,54 +250,4 @@ impl IntoResponse for ApiError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn internal_errors_hide_their_text() {
-        let error = ApiError::from(anyhow::anyhow!("table bazaar-dev-users does not exist"));
-        let body = serde_json::to_string(&error.problem()).unwrap();
-        assert!(!body.contains("bazaar-dev-users"), "{body}");
-        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    }
-
-    #[test]
-    fn a_conflict_with_members_answers_them_beside_the_standard_ones() {
-        let mut members = serde_json::Map::new();
-        members.insert("available".into(), 2.into());
-        let error = ApiError::ConflictWith {
-            problem: "out-of-stock",
-            detail: "Only 2 left.".into(),
-            members,
-            errors: vec![FieldError::new("lines[0].quantity", "only 2 left")],
-        };
-        let body = serde_json::to_value(error.problem()).unwrap();
-        assert_eq!(body["type"], "urn:bazaar:problem:out-of-stock");
-        assert_eq!(body["status"], 409);
-        assert_eq!(body["available"], 2);
-        assert_eq!(body["errors"][0]["field"], "lines[0].quantity");
-    }
-
-    #[test]
-    fn conflicts_carry_their_own_problem_type() {
-        let error = ApiError::Conflict {
-            problem: "sold-out",
-            detail: "No seats left".into(),
-        };
-        let problem = error.problem();
-        assert_eq!(problem.kind, "urn:bazaar:problem:sold-out");
-        assert_eq!(problem.status, 409);
-        assert_eq!(problem.detail.as_deref(), Some("No seats left"));
-    }
-
-    #[test]
-    fn rate_limits_say_when_to_come_back() {
-        let response = ApiError::TooManyRequests {
-            retry_after_secs: 30,
-        }
-        .into_response();
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
-        assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
-    }
-}
+mod tests;

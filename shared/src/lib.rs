@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod mail;
 pub mod outbound;
 pub mod pagination;
+pub mod pictures;
 pub mod replay;
 pub mod rules;
 pub mod secret_hash;

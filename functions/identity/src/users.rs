@@ -11,18 +11,17 @@ use bazaar_shared::{Clock, ConfigError, Function, Init};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::profile_api::AVATAR_MAX_BYTES;
 use crate::store::Store;
 use crate::{admin_api, profile_api};
+use bazaar_shared::pictures::{PICTURE_MAX_BYTES as AVATAR_MAX_BYTES, Pictures};
 
 /// What the `users` routes use.
 #[derive(Clone)]
 pub struct UsersState {
     pub(crate) store: Store,
     pub(crate) verifier: Arc<TokenVerifier>,
-    pub(crate) s3: aws_sdk_s3::Client,
-    /// Where profile pictures live.
-    pub(crate) bucket: String,
+    /// Profile pictures (under `avatars/<user>/`).
+    pub(crate) pictures: Pictures,
     pub(crate) cursors: CursorCodec,
     pub(crate) clock: Clock,
 }
@@ -40,8 +39,7 @@ impl UsersState {
         Ok(Self {
             store: Store::new(aws.dynamodb.clone(), env.required("IDENTITY_TABLE")?),
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
-            s3: aws.s3.clone(),
-            bucket: env.required("UPLOADS_BUCKET")?,
+            pictures: Pictures::new(aws.s3.clone(), env.required("UPLOADS_BUCKET")?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
             clock: init.clock.clone(),
         })

@@ -1,95 +1,42 @@
-//! Product pictures in the uploads bucket (as profile pictures are): judged by their bytes,
-//! at most 2 MB, stored under `shop/products/<id>/<uuid>`, shown through 5-minute links.
+//! Product pictures in the uploads bucket (`bazaar_shared::pictures`, as profile pictures are):
+//! stored under `shop/products/<id>/`, shown through 5-minute links.
 
-use std::time::Duration;
-
-use anyhow::Context;
-use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::primitives::ByteStream;
-use axum::body::Bytes;
 use bazaar_shared::ApiError;
+use bazaar_shared::pictures::Pictures;
+
+pub use bazaar_shared::pictures::PICTURE_MAX_BYTES as IMAGE_MAX_BYTES;
 
 use crate::model::{ProductRecord, ProductView};
 
-/// Pictures up to 2 MB; JPEG, PNG or WebP, judged by their bytes.
-pub const IMAGE_MAX_BYTES: usize = 2 * 1024 * 1024;
-/// How long a picture link stays valid.
-const IMAGE_LINK: Duration = Duration::from_secs(300);
-
 /// The bucket of product pictures.
 #[derive(Clone, Debug)]
-pub struct Images {
-    s3: aws_sdk_s3::Client,
-    bucket: String,
-}
-
-/// The media type of `bytes`, by its signature.
-fn image_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
+pub struct Images(Pictures);
 
 impl Images {
     pub fn new(s3: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
-        Self {
-            s3,
-            bucket: bucket.into(),
-        }
+        Self(Pictures::new(s3, bucket))
     }
 
     /// Stores a picture of `product_id` and returns its key; 415 unless JPEG, PNG or WebP.
-    pub async fn put(&self, product_id: &str, bytes: Bytes) -> Result<String, ApiError> {
-        let content_type = image_kind(&bytes).ok_or_else(|| {
-            ApiError::UnsupportedMediaType("Send a JPEG, PNG or WebP image.".into())
-        })?;
-        let key = format!("shop/products/{product_id}/{}", uuid::Uuid::now_v7());
-        self.s3
-            .put_object()
-            .bucket(&self.bucket)
-            .key(&key)
-            .content_type(content_type)
-            .body(ByteStream::from(bytes))
-            .send()
+    pub async fn put(
+        &self,
+        product_id: &str,
+        bytes: axum::body::Bytes,
+    ) -> Result<String, ApiError> {
+        self.0
+            .put(&format!("shop/products/{product_id}"), bytes)
             .await
-            .context("storing a product picture")?;
-        Ok(key)
     }
 
-    /// Deletes a replaced picture; a failure only leaves an orphan behind, so it is logged.
+    /// Deletes a replaced picture (a failure is logged).
     pub async fn discard(&self, key: &str) {
-        let deleted = self
-            .s3
-            .delete_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await;
-        if let Err(error) = deleted {
-            tracing::warn!(%error, key, "old product picture not deleted");
-        }
+        self.0.discard(key).await
     }
 
     /// The product as the API shows it, with a fresh link to its picture.
     pub async fn view(&self, product: &ProductRecord) -> anyhow::Result<ProductView> {
         let image_url = match &product.image_key {
-            Some(key) => Some(
-                self.s3
-                    .get_object()
-                    .bucket(&self.bucket)
-                    .key(key)
-                    .presigned(PresigningConfig::expires_in(IMAGE_LINK).context("presigning")?)
-                    .await
-                    .context("presigning a picture link")?
-                    .uri()
-                    .to_owned(),
-            ),
+            Some(key) => Some(self.0.link(key).await?),
             None => None,
         };
         Ok(ProductView::new(product, image_url))
@@ -102,29 +49,5 @@ impl Images {
             views.push(self.view(product).await?);
         }
         Ok(views)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::image_kind;
-
-    #[test]
-    fn pictures_are_judged_by_their_bytes() {
-        assert_eq!(
-            image_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
-            Some("image/jpeg")
-        );
-        assert_eq!(image_kind(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(
-            image_kind(b"RIFF\x10\x00\x00\x00WEBPVP8 "),
-            Some("image/webp")
-        );
-        assert_eq!(image_kind(b"GIF89a......"), None);
-        assert_eq!(
-            image_kind(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
-            None
-        );
-        assert_eq!(image_kind(b""), None);
     }
 }

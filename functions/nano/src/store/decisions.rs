@@ -136,19 +136,7 @@ impl NanoStore {
                 .update(task_update.build().context("building a task update")?)
                 .build(),
         ];
-        let (kind, text) = match status {
-            SubmissionStatus::Approved => (
-                NoticeKind::SubmissionApproved,
-                format!(
-                    "Your submission to \"{}\" was approved: {coins} coins.",
-                    task.title
-                ),
-            ),
-            _ => (
-                NoticeKind::SubmissionRejected,
-                format!("Your submission to \"{}\" was rejected.", task.title),
-            ),
-        };
+        let (kind, text) = decision_notice(task, coins, status);
         items.push(self.notice_put(&submission.worker_id, kind, text, &task.task_id, now)?);
         if let Some((user_id, kind)) = refund_to {
             let total = match kind {
@@ -159,5 +147,22 @@ impl NanoStore {
             items.push(self.ledger_put(user_id, kind, delta, &task.task_id, now)?);
         }
         Ok(items)
+    }
+}
+
+/// What the worker is told of a decision.
+fn decision_notice(task: &Task, coins: u64, status: SubmissionStatus) -> (NoticeKind, String) {
+    match status {
+        SubmissionStatus::Approved => (
+            NoticeKind::SubmissionApproved,
+            format!(
+                "Your submission to \"{}\" was approved: {coins} coins.",
+                task.title
+            ),
+        ),
+        _ => (
+            NoticeKind::SubmissionRejected,
+            format!("Your submission to \"{}\" was rejected.", task.title),
+        ),
     }
 }
