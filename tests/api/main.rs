@@ -6,6 +6,7 @@ mod conflicts;
 mod dynamo;
 mod events;
 mod gateways;
+mod hostile_paths;
 mod identity;
 mod identity_admin;
 mod mailer;

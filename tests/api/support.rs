@@ -341,8 +341,17 @@ impl TestApp {
     /// hands out after a login, without an argon2 hash or a code mail per account. For tests
     /// that need hundreds of distinct callers.
     pub async fn quick_users(&self, role: &str, count: usize) -> Vec<TestUser> {
-        use bazaar_identity::store::{NewAccount, Status};
         let role = bazaar_shared::auth::Role::parse(role).expect("a known role");
+        self.quick_users_with(&[role], count).await
+    }
+
+    /// [`TestApp::quick_users`] holding every role of `roles`.
+    pub async fn quick_users_with(
+        &self,
+        roles: &[bazaar_shared::auth::Role],
+        count: usize,
+    ) -> Vec<TestUser> {
+        use bazaar_identity::store::{NewAccount, Status};
         let issuer = bazaar_identity::tokens::TokenIssuer::from_env(&bazaar_shared::Env::from_map(
             [(
                 "JWT_PRIVATE_KEY".to_owned(),
@@ -362,7 +371,7 @@ impl TestApp {
                     user_id: user_id.clone(),
                     email: email.clone(),
                     display_name: "Quick User".into(),
-                    roles: vec![role],
+                    roles: roles.to_vec(),
                     password_hash: "unusable".into(),
                     status: Status::Active,
                 };
@@ -373,7 +382,7 @@ impl TestApp {
                     .await
                     .unwrap();
                 let access = issuer
-                    .access_token(&user_id, &[role], &session_id, now)
+                    .access_token(&user_id, roles, &session_id, now)
                     .unwrap();
                 TestUser {
                     user_id,
