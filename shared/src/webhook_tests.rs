@@ -106,3 +106,16 @@ fn the_razorpay_payment_signature_is_the_hmac_of_order_and_payment_ids() {
     ));
     assert!(!matches_hex(b"key_secret", &[b"order_2|pay_1"], &signature));
 }
+
+#[test]
+fn a_header_stuffed_with_candidates_or_an_absurd_timestamp_is_refused() {
+    let t = 1_795_428_000;
+    let stuffed = format!("t={t},{}", vec!["v1=00"; 1_700].join(","));
+    let header = headers("stripe-signature", &stuffed);
+    assert!(stripe().verify(&header, BODY, at(t)).is_err());
+    let absurd = headers("stripe-signature", "t=-9223372036854775808,v1=00");
+    assert_eq!(
+        stripe().verify(&absurd, BODY, at(t)),
+        Err(SignatureError::Stale)
+    );
+}

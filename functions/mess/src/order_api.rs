@@ -246,6 +246,13 @@ pub(crate) async fn verify(
     ) {
         return Err(bad_signature());
     }
+    // Settled by this very payment already (a retry, the webhook first): nothing to ask
+    // Razorpay, whose quota every mess shares.
+    if order.status == OrderStatus::Paid
+        && order.payment_id.as_deref() == Some(body.razorpay_payment_id.as_str())
+    {
+        return Ok(Json(OrderView::new(&order, &state.key_id)));
+    }
     let payment = state.gateway.payment(&body.razorpay_payment_id).await?;
     let order = settle(&state, &order, &payment).await?;
     Ok(Json(OrderView::new(&order, &state.key_id)))

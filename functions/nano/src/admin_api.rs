@@ -67,6 +67,12 @@ async fn decide(
 ) -> Result<Json<Withdrawal>, ApiError> {
     let me = &admin.caller().user_id;
     let now = state.clock.now();
+    // An admin who also works decides nobody's withdrawal of their own.
+    if let Some(own) = state.store.withdrawal(id).await?
+        && own.user_id == *me
+    {
+        return Err(ApiError::Forbidden);
+    }
     let withdrawal = state.store.decide_withdrawal(id, decision, me, now).await?;
     state.notifier.withdrawal_decided(&withdrawal).await;
     Ok(Json(withdrawal))

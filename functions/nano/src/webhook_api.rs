@@ -47,7 +47,13 @@ pub(crate) async fn stripe_webhook(
     let event: StripeEvent = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_request("The body is not a Stripe event."))?;
     let received = (StatusCode::OK, Json(serde_json::json!({"received": true})));
-    if event.kind != "checkout.session.completed" {
+    // A card payment completes the session paid; a delayed method (SEPA, ACH) completes it
+    // unpaid and is paid by a later `async_payment_succeeded`: both credit through one path.
+    const PAYING: [&str; 2] = [
+        "checkout.session.completed",
+        "checkout.session.async_payment_succeeded",
+    ];
+    if !PAYING.contains(&event.kind.as_str()) {
         return Ok(received);
     }
     let session: CheckoutSession = serde_json::from_value(event.data.object)

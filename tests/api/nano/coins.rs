@@ -180,3 +180,30 @@ async fn an_unknown_package_opens_no_checkout() {
     assert_eq!(with_coins.status(), 422);
     assert_eq!(as_worker.status(), 403);
 }
+
+#[tokio::test]
+async fn a_delayed_payment_credits_once_when_its_async_success_arrives() {
+    let app = spawn_app().await;
+    let buyer = &app.quick_users("buyer", 1).await[0];
+    let session = new_id("cs_test_");
+    let mut unpaid: Value = serde_json::from_slice(&completed_event(
+        &new_id("evt_"),
+        &session,
+        &buyer.user_id,
+        SMALL,
+    ))
+    .unwrap();
+    unpaid["data"]["object"]["payment_status"] = "unpaid".into();
+    let mut succeeded = unpaid.clone();
+    succeeded["id"] = new_id("evt_").into();
+    succeeded["type"] = "checkout.session.async_payment_succeeded".into();
+    succeeded["data"]["object"]["payment_status"] = "paid".into();
+
+    for event in [&unpaid, &succeeded, &succeeded] {
+        let body = serde_json::to_vec(event).unwrap();
+        let signature = signed_now(&app, &body);
+        assert_eq!(deliver(&app, body, Some(signature)).await.status(), 200);
+    }
+
+    assert_eq!(balance(&app, buyer).await, SMALL.1);
+}

@@ -3,7 +3,9 @@
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use super::{balance, ledger_sum, wallet, worker_with};
+use bazaar_shared::auth::Role;
+
+use super::{SMALL, balance, give_coins, ledger_sum, wallet, worker_with};
 use crate::support::spawn_app;
 use crate::tickets::problem_type;
 
@@ -145,4 +147,30 @@ async fn a_retried_withdrawal_with_its_idempotency_key_holds_once() {
     );
     assert_eq!(retried.headers()["idempotent-replayed"], "true");
     assert_eq!(wallet(&app, worker).await["held"], 200);
+}
+
+#[tokio::test]
+async fn an_admin_who_also_works_cannot_decide_their_own_withdrawal() {
+    let app = spawn_app().await;
+    let roles = [Role::Admin, Role::Worker];
+    let admin_worker = &app.quick_users_with(&roles, 1).await[0];
+    let other_admin = &app.quick_users("admin", 1).await[0];
+    give_coins(&app, &admin_worker.user_id, SMALL).await;
+    give_coins(&app, &admin_worker.user_id, SMALL).await;
+    let held: Value = app
+        .post_as("/nano/withdrawals", &admin_worker.access, request())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let approve = format!(
+        "/nano/admin/withdrawals/{}/approve",
+        held["withdrawal_id"].as_str().unwrap()
+    );
+
+    let own = app.post_as(&approve, &admin_worker.access, json!({})).await;
+    let other = app.post_as(&approve, &other_admin.access, json!({})).await;
+
+    assert_eq!(own.status(), 403);
+    assert_eq!(other.status(), 200);
 }

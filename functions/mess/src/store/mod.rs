@@ -157,6 +157,8 @@ impl MessStore {
             .expression_attribute_values(":pk", string(of.pk))
             .expression_attribute_values(":prefix", string(of.prefix))
             .scan_index_forward(!of.newest_first)
+            // Read what was just written (a count redemption right after another, a balance).
+            .consistent_read(true)
             .limit(limit)
             .set_exclusive_start_key(start)
             .send()

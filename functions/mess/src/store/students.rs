@@ -73,7 +73,7 @@ impl MessStore {
             let opened = self
                 .attempt_update(user_id, window)
                 .update_expression("SET pin_window = :window, pin_attempts = :one")
-                .condition_expression("attribute_not_exists(pin_window) OR pin_window <> :window")
+                .condition_expression("attribute_not_exists(pin_window) OR pin_window < :window")
                 .send()
                 .await;
             match opened {
