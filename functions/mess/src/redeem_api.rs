@@ -4,9 +4,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use bazaar_shared::ApiError;
 use bazaar_shared::error::{FieldError, invalid};
 use bazaar_shared::extract::Json;
+use bazaar_shared::replay::{self, IdempotencyKey};
 
 use crate::input::{PinBody, RedeemBody};
 use crate::mess_tokens::TokensState;
@@ -104,8 +106,11 @@ pub(crate) async fn set_pin(
 
 /// Redeems `count` spendable tokens (those expiring soonest) or the given `token_ids`, with
 /// the caller's PIN: all of them or none, each at most once, whatever runs at the same time.
+/// With an `Idempotency-Key`, a counter that retries after a lost answer gets the first
+/// submission again instead of spending more tokens.
 #[utoipa::path(post, path = "/mess/redemptions", tag = "mess tokens", security(("bearer" = [])),
     request_body = RedeemBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = SubmissionView), (status = 401), (status = 403),
         (status = 404, description = "a token is not the caller's"),
         (status = 409, description = "not-enough-tokens, already-redeemed, token-expired or contention"),
@@ -114,15 +119,25 @@ pub(crate) async fn set_pin(
 pub(crate) async fn redeem(
     State(state): State<TokensState>,
     student: Student,
+    key: IdempotencyKey,
     Json(body): Json<RedeemBody>,
-) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+) -> Result<Response, ApiError> {
     let (what, pin) = body.parse()?;
     let me = &student.caller().user_id;
     let mess = mess_of(&state, me).await?;
-    check_pin(&state, me, &pin).await?;
-    let submission = state
-        .store
-        .redeem(&mess.mess_id, me, &what, state.clock.now())
-        .await?;
-    Ok((StatusCode::CREATED, Json(SubmissionView::from(&submission))))
+    // The PIN is not part of the fingerprint (it is never stored); a replay answers only what
+    // was already done.
+    let fingerprint = replay::fingerprint(&["redeem", &mess.mess_id, &format!("{what:?}")]);
+    let scope = format!("mess:redeem:{me}");
+    replay::once(&state.replays, &scope, &key, fingerprint, || async {
+        check_pin(&state, me, &pin).await?;
+        let submission = state
+            .store
+            .redeem(&mess.mess_id, me, &what, state.clock.now())
+            .await?;
+        let view =
+            serde_json::to_value(SubmissionView::from(&submission)).map_err(anyhow::Error::from)?;
+        Ok((StatusCode::CREATED, view))
+    })
+    .await
 }

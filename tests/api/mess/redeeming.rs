@@ -219,3 +219,30 @@ async fn the_owner_sees_the_submission_and_a_notification_they_can_mark_read() {
         .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_redemption_retried_with_its_idempotency_key_spends_once_and_answers_the_same() {
+    let app = spawn_app().await;
+    let mess = a_mess(&app).await;
+    let student = student_with_tokens(&app, &mess, 3).await;
+    let redeem = || {
+        app.http
+            .post(app.url("/mess/redemptions"))
+            .bearer_auth(&student.access)
+            .header("idempotency-key", "counter-7-lunch-1")
+            .json(&json!({"count": 1, "pin": PIN}))
+            .send()
+    };
+
+    let first = redeem().await.unwrap();
+    let retry = redeem().await.unwrap();
+
+    assert_eq!(
+        (first.status().as_u16(), retry.status().as_u16()),
+        (201, 201)
+    );
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let (first, retry): (Value, Value) = (first.json().await.unwrap(), retry.json().await.unwrap());
+    assert_eq!(first, retry);
+    assert_eq!(balance(&app, &student).await, 2);
+}
