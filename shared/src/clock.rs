@@ -23,8 +23,7 @@ impl Clock {
         Self(Source::System)
     }
 
-    /// A clock that stands still at `at` until a test moves it with [`Clock::advance`] or
-    /// [`Clock::set`].
+    /// A clock that stands still at `at` until a test moves it with [`Clock::advance`].
     pub fn manual(at: OffsetDateTime) -> Self {
         Self(Source::Manual(Arc::new(Mutex::new(at))))
     }
@@ -40,13 +39,6 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         if let Source::Manual(at) = &self.0 {
             *at.lock().unwrap_or_else(|e| e.into_inner()) += by;
-        }
-    }
-
-    /// Sets a manual clock; the wall clock cannot be set (a no-op).
-    pub fn set(&self, to: OffsetDateTime) {
-        if let Source::Manual(at) = &self.0 {
-            *at.lock().unwrap_or_else(|e| e.into_inner()) = to;
         }
     }
 }

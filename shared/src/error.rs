@@ -83,7 +83,7 @@ pub enum ApiError {
         retry_after_secs: u64,
     },
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 /// The problem+json body (RFC 9457).
@@ -102,6 +102,17 @@ pub struct Problem {
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub members: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An infrastructure failure is an internal error, except a write that kept losing races
+/// ([`crate::dynamo::Contended`], wherever in the chain): that is 409 `contention`, never 500.
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        if error.downcast_ref::<crate::dynamo::Contended>().is_some() {
+            return ApiError::contention();
+        }
+        ApiError::Internal(error)
+    }
 }
 
 impl ApiError {

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::auth::Role;
-use crate::dynamo::{Item, attr, get_item, to_item};
+use crate::dynamo::{Item, attr, to_item};
 
 /// The identity table's keys (single-table design; see `functions/identity/src/store`).
 pub mod keys {
@@ -257,17 +257,25 @@ impl IdentityClient {
             #[serde(default)]
             expires_at: i64,
         }
-        let session: Option<Session> = get_item(
-            &self.db,
-            &self.table,
-            keys::session_key(user_id, session_id),
-            "checking the session of an access token",
-        )
-        .await?;
-        Ok(
-            session
-                .is_some_and(|s| s.revoked == Some(false) && s.expires_at > now.unix_timestamp()),
-        )
+        let what = "checking the session of an access token";
+        // Every authenticated request passes here: fetch the two attributes, not the item. A
+        // session without `revoked` counts as revoked.
+        let item = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::session_key(user_id, session_id)))
+            .projection_expression("revoked, expires_at")
+            .consistent_read(true)
+            .send()
+            .await
+            .context(what)?
+            .item;
+        let session: Option<Session> = item
+            .map(crate::dynamo::from_item)
+            .transpose()
+            .context(what)?;
+        Ok(session.is_some_and(|s| session_is_live(s.revoked != Some(false), s.expires_at, now)))
     }
 
     fn roles_update(
@@ -288,6 +296,12 @@ impl IdentityClient {
             .build()?;
         Ok(TransactWriteItem::builder().update(update).build())
     }
+}
+
+/// Whether a session is live: not revoked and not expired (TTL deletion is lazy). The one rule
+/// that access-token checks and identity's refresh both apply.
+pub fn session_is_live(revoked: bool, expires_at: i64, now: OffsetDateTime) -> bool {
+    !revoked && expires_at > now.unix_timestamp()
 }
 
 /// The index partition listing the holders of `role`.

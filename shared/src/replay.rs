@@ -65,12 +65,12 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{:x}", digest.finalize())
 }
 
-/// Answers that a retry may change: they are not kept.
+/// Answers that a retry may change (any 5xx, 429, 409 `contention`): they are not kept.
 fn retryable(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Internal(_) | ApiError::TooManyRequests { .. }
-    ) || matches!(error, ApiError::Conflict { problem, .. } if *problem == CONTENTION)
+    let status = error.status();
+    status.is_server_error()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || matches!(error, ApiError::Conflict { problem, .. } if *problem == CONTENTION)
 }
 
 fn respond(status: StatusCode, body: &serde_json::Value, problem: bool) -> Response {

@@ -16,6 +16,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
+use crate::ApiError;
 use crate::idempotency::{Claim, IdempotencyStore};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -130,19 +131,35 @@ pub enum Delivery {
     InProgress,
 }
 
+impl Delivery {
+    /// The provider's answer: 200 for a delivery handled now or before, 409 while another
+    /// delivery of the event is being handled (the provider retries).
+    pub fn answer(self) -> Result<(), ApiError> {
+        match self {
+            Delivery::Handled | Delivery::Duplicate => Ok(()),
+            Delivery::InProgress => Err(ApiError::Conflict {
+                problem: "webhook-in-progress",
+                detail: "This event is being handled; deliver it again later.".into(),
+            }),
+        }
+    }
+}
+
 /// Runs `effect` once per `(provider, event_id)`: claims the id in the idempotency store,
 /// runs the effect, and completes the claim; a failed effect releases it so the provider's
-/// retry runs it again. The effect must itself be safe to run twice after a crash between
-/// its write and the completion (a conditional write keyed by the provider's object id).
-pub async fn once<F, Fut>(
+/// retry runs it again (answer its error, e.g. 409 `contention`, so the provider retries).
+/// The effect must itself be safe to run twice after a crash between its write and the
+/// completion (a conditional write keyed by the provider's object id).
+pub async fn once<F, Fut, E>(
     replays: &IdempotencyStore,
     provider: &str,
     event_id: &str,
     effect: F,
-) -> anyhow::Result<Delivery>
+) -> Result<Delivery, E>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = anyhow::Result<()>>,
+    Fut: Future<Output = Result<(), E>>,
+    E: From<anyhow::Error>,
 {
     let key = format!("webhook:{provider}:{event_id}");
     match replays.claim(&key, Duration::from_secs(60)).await? {

@@ -112,10 +112,40 @@ fn a_header_stuffed_with_candidates_or_an_absurd_timestamp_is_refused() {
     let t = 1_795_428_000;
     let stuffed = format!("t={t},{}", vec!["v1=00"; 1_700].join(","));
     let header = headers("stripe-signature", &stuffed);
-    assert!(stripe().verify(&header, BODY, at(t)).is_err());
+    assert_eq!(
+        stripe().verify(&header, BODY, at(t)),
+        Err(SignatureError::Malformed)
+    );
+    // Nine full-length candidates, the right one last: still more than a delivery carries.
+    let good = stripe_header(t, BODY);
+    let nine = format!(
+        "t={t},{},{}",
+        vec![format!("v1={}", "ab".repeat(32)); 8].join(","),
+        &good[good.find("v1").unwrap()..]
+    );
+    let header = headers("stripe-signature", &nine);
+    assert_eq!(
+        stripe().verify(&header, BODY, at(t)),
+        Err(SignatureError::Malformed)
+    );
     let absurd = headers("stripe-signature", "t=-9223372036854775808,v1=00");
     assert_eq!(
         stripe().verify(&absurd, BODY, at(t)),
         Err(SignatureError::Stale)
     );
+}
+
+#[test]
+fn the_hmac_is_sha256_by_a_known_answer() {
+    // RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
+    let expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    assert_eq!(
+        sign_hex(b"Jefe", &[b"what do ya ", b"want for nothing?"]),
+        expected
+    );
+    assert!(matches_hex(
+        b"Jefe",
+        &[b"what do ya want for nothing?"],
+        expected
+    ));
 }

@@ -102,9 +102,10 @@ impl DrawWorker {
         if draw.status != DrawStatus::Pending {
             return Ok(Outcome::Skipped);
         }
-        let parsed = match self.parsed(&draw).await? {
+        let parsed = match self.parsed(&draw).await {
             Ok(parsed) => parsed,
-            Err(reason) => return self.fail(&draw, reason).await,
+            Err(ListError::Refused(reason)) => return self.fail(&draw, reason).await,
+            Err(ListError::Other(error)) => return Err(error),
         };
         let date = parsed.date.to_string();
         match store
@@ -126,22 +127,21 @@ impl DrawWorker {
     }
 
     /// The list of a draw, parsed, or why it is refused.
-    async fn parsed(&self, draw: &DrawRecord) -> anyhow::Result<Result<ParsedDraw, String>> {
+    async fn parsed(&self, draw: &DrawRecord) -> Result<ParsedDraw, ListError> {
         let bytes = self.file(draw).await?;
+        let refused = |reason: String| Err(ListError::Refused(reason));
         let Ok(text) = std::str::from_utf8(&bytes) else {
-            return Ok(Err(
-                "the file is not UTF-8 text; upload the list as plain text".to_owned(),
-            ));
+            return refused("the file is not UTF-8 text; upload the list as plain text".into());
         };
-        Ok(match parse_draw(text) {
-            Err(error) => Err(error.0),
-            Ok(p) if !self.denominations.contains(p.denomination) => Err(format!(
+        match parse_draw(text) {
+            Err(error) => refused(error.0),
+            Ok(p) if !self.denominations.contains(p.denomination) => refused(format!(
                 "Rs. {} is not a bond denomination on sale (expected one of {})",
                 p.denomination,
                 self.denominations.list()
             )),
             Ok(parsed) => Ok(parsed),
-        })
+        }
     }
 
     /// Stores the numbers, records and mails the wins, and finishes the draw.
@@ -205,4 +205,14 @@ impl DrawWorker {
             .context("reading an uploaded list")?;
         Ok(body.into_bytes().to_vec())
     }
+}
+
+/// Why an uploaded list was not read.
+#[derive(Debug, thiserror::Error)]
+enum ListError {
+    /// The file is not an official list we can take; the draw fails with this reason.
+    #[error("the list is refused: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }

@@ -6,7 +6,7 @@
 
 pub mod brokers;
 
-use bazaar_shared::error::{FieldError, field_errors, valid_or};
+use bazaar_shared::error::{FieldError, field_errors, invalid, valid_or};
 use bazaar_shared::pagination::PageQuery;
 use bazaar_shared::{ApiError, ConfigError, Env};
 use serde::Deserialize;
@@ -142,7 +142,7 @@ pub struct NumberChangeBody {
 
 impl NumberChangeBody {
     pub fn parse(self) -> Result<BondNumber, ApiError> {
-        BondNumber::parse("number", &self.number).map_err(|e| ApiError::Validation(vec![e]))
+        BondNumber::parse("number", &self.number).map_err(|e| invalid(vec![e]))
     }
 }
 
@@ -205,7 +205,7 @@ impl DrawFilter {
             (Some(y), Some(m)) if (1000..=9999).contains(&y) && (1..=12).contains(&m) => {
                 Ok(Some(format!("{y}-{m:02}-")))
             }
-            _ => Err(ApiError::Validation(vec![FieldError::new(
+            _ => Err(invalid(vec![FieldError::new(
                 "month",
                 "give a 4-digit year, and optionally a month 1–12 with it",
             )])),

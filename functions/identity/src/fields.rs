@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::Role;
-use bazaar_shared::error::{FieldError, field_errors};
+use bazaar_shared::error::{FieldError, field_errors, invalid};
 use validator::{Validate, ValidateEmail, ValidationError};
 
 use crate::password::NewPassword;
@@ -126,7 +126,7 @@ pub trait Checked: Validate {
 pub fn checked<T>(field: &str, parsed: Result<T, ValidationError>) -> Result<T, ApiError> {
     parsed.map_err(|p| {
         let message = p.message.unwrap_or(p.code);
-        ApiError::Validation(vec![FieldError::new(field, message)])
+        invalid(vec![FieldError::new(field, message)])
     })
 }
 

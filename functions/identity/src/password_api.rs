@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use bazaar_shared::ApiError;
 use bazaar_shared::auth::Caller;
-use bazaar_shared::error::FieldError;
+use bazaar_shared::error::{FieldError, invalid};
 use bazaar_shared::extract::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -111,7 +111,7 @@ pub async fn change_password(
         .verify(&request.current_password, current)
         .await?
     {
-        return Err(ApiError::Validation(vec![FieldError::new(
+        return Err(invalid(vec![FieldError::new(
             "current_password",
             "is wrong",
         )]));

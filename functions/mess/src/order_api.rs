@@ -58,7 +58,7 @@ pub(crate) async fn settle(
     state: &TokensState,
     order: &OrderRecord,
     payment: &GatewayPayment,
-) -> Result<OrderRecord, ApiError> {
+) -> Result<OrderRecord, IssueError> {
     match state
         .store
         .settle(order, payment, state.clock.now())

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use bazaar_shared::ApiError;
 use bazaar_shared::extract::RawBody;
-use bazaar_shared::webhook::{self, Delivery};
+use bazaar_shared::webhook;
 use serde::Deserialize;
 
 use crate::gateway::GatewayPayment;
 use crate::mess_tokens::TokensState;
 use crate::order_api::settle;
+use crate::store::IssueError;
 
 /// The parts of an event we read.
 #[derive(Debug, Deserialize)]
@@ -63,22 +64,17 @@ pub(crate) async fn razorpay_webhook(
         Some(Entity { entity }) if PAID_EVENTS.contains(&event.event.as_str()) => entity,
         _ => return Ok(StatusCode::OK),
     };
-    let delivery = webhook::once(&state.replays, "razorpay", &event_id, || async {
+    webhook::once(&state.replays, "razorpay", &event_id, || async {
         paid(&state, &payment).await
     })
-    .await?;
-    match delivery {
-        Delivery::Handled | Delivery::Duplicate => Ok(StatusCode::OK),
-        Delivery::InProgress => Err(ApiError::Conflict {
-            problem: "webhook-in-progress",
-            detail: "This event is being handled; deliver it again later.".into(),
-        }),
-    }
+    .await?
+    .answer()?;
+    Ok(StatusCode::OK)
 }
 
 /// Issues the tokens of the order `payment` pays; a payment that cannot pay it is logged and
 /// acknowledged (Razorpay retrying would not change it).
-async fn paid(state: &TokensState, payment: &GatewayPayment) -> anyhow::Result<()> {
+async fn paid(state: &TokensState, payment: &GatewayPayment) -> Result<(), ApiError> {
     let Some(gateway_order_id) = payment.order_id.as_deref() else {
         return Ok(());
     };
@@ -88,13 +84,8 @@ async fn paid(state: &TokensState, payment: &GatewayPayment) -> anyhow::Result<(
     };
     match settle(state, &order, payment).await {
         Ok(_) => Ok(()),
-        Err(ApiError::Internal(error)) => Err(error),
-        Err(ApiError::Conflict {
-            problem: "contention",
-            ..
-        }) => Err(anyhow::anyhow!(
-            "contention while issuing tokens from a webhook"
-        )),
+        // Razorpay retries these: the items were busy, or the store failed.
+        Err(error @ (IssueError::Contention | IssueError::Other(_))) => Err(error.into()),
         Err(refused) => {
             tracing::warn!(error = %refused, payment = %payment.id, "a webhook payment was refused");
             Ok(())

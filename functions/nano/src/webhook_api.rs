@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use bazaar_shared::ApiError;
 use bazaar_shared::extract::{Json, RawBody};
-use bazaar_shared::webhook::{self, Delivery};
+use bazaar_shared::webhook;
 use serde::Deserialize;
 
 use crate::gateway::CheckoutSession;
@@ -58,26 +58,17 @@ pub(crate) async fn stripe_webhook(
     }
     let session: CheckoutSession = serde_json::from_value(event.data.object)
         .map_err(|_| ApiError::bad_request("The event holds no checkout session."))?;
-    let delivery = webhook::once(&state.replays, "stripe", &event.id, || {
+    webhook::once(&state.replays, "stripe", &event.id, || {
         credit(&state, &session)
     })
-    .await
-    .map_err(|error| match error.downcast_ref::<CreditError>() {
-        Some(CreditError::Contention) => ApiError::contention(),
-        _ => ApiError::from(error),
-    })?;
-    match delivery {
-        Delivery::Handled | Delivery::Duplicate => Ok(received),
-        Delivery::InProgress => Err(ApiError::Conflict {
-            problem: "webhook-in-progress",
-            detail: "This event is being handled; deliver it again later.".into(),
-        }),
-    }
+    .await?
+    .answer()?;
+    Ok(received)
 }
 
 /// Credits a paid session whose metadata names one of our users and packages, at the
 /// package's price; anything else is logged and credits nothing.
-async fn credit(state: &WalletState, session: &CheckoutSession) -> anyhow::Result<()> {
+async fn credit(state: &WalletState, session: &CheckoutSession) -> Result<(), ApiError> {
     if session.payment_status.as_deref() != Some("paid") {
         tracing::info!(session = %session.id, "checkout completed unpaid: nothing to credit");
         return Ok(());
@@ -112,8 +103,8 @@ async fn credit(state: &WalletState, session: &CheckoutSession) -> anyhow::Resul
     };
     match state.store.credit_purchase(&paid, state.clock.now()).await {
         Ok(()) | Err(CreditError::AlreadyCredited) => Ok(()),
-        // Typed inside the anyhow error so that the handler answers 409 (Stripe retries).
-        Err(CreditError::Contention) => Err(CreditError::Contention.into()),
-        Err(CreditError::Other(error)) => Err(error),
+        // 409: Stripe delivers it again.
+        Err(CreditError::Contention) => Err(ApiError::contention()),
+        Err(CreditError::Other(error)) => Err(error.into()),
     }
 }

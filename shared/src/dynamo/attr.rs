@@ -38,11 +38,6 @@ pub fn timestamp(at: OffsetDateTime) -> String {
     )
 }
 
-/// Seconds since the Unix epoch, the unit of DynamoDB TTL attributes.
-pub fn epoch_seconds(at: OffsetDateTime) -> i64 {
-    at.unix_timestamp()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

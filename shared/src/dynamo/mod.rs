@@ -15,13 +15,23 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
-pub use attr::{epoch_seconds, key, number, string, timestamp};
+pub use attr::{key, number, string, timestamp};
 pub use batch::{batch_get, batch_put, batch_write};
 pub use serde_dynamo::{from_item, from_items, to_attribute_value, to_item};
-pub use transact::{Cancellation, TransactError, put_new, transact, transact_or_cancelled};
+pub use transact::{
+    Cancellation, Contended, TransactError, put_new, transact, transact_or_cancelled,
+};
 
 /// An item as the SDK sees it.
 pub type Item = std::collections::HashMap<String, AttributeValue>;
+
+/// `record` as the item stored at `key`: records hold no keys, so only the key functions of a
+/// store spell its layout.
+pub fn item_at<T: serde::Serialize>(key: Item, record: &T) -> anyhow::Result<Item> {
+    let mut item: Item = to_item(record).context("encoding a record")?;
+    item.extend(key);
+    Ok(item)
+}
 
 /// One item by key, read consistently and decoded; `what` names the read in errors.
 pub async fn get_item<T: DeserializeOwned>(

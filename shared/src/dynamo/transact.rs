@@ -31,6 +31,12 @@ impl Cancellation {
     }
 }
 
+/// A transaction still losing races after every retry, carried inside an `anyhow::Error` by
+/// [`transact_or_cancelled`]; `ApiError` answers it 409 `contention`.
+#[derive(Debug, thiserror::Error)]
+#[error("still contended after {CONFLICT_ATTEMPTS} attempts")]
+pub struct Contended;
+
 /// What a transaction that did not commit ran into.
 #[derive(Debug, thiserror::Error)]
 pub enum TransactError {

@@ -47,3 +47,11 @@ fn rate_limits_say_when_to_come_back() {
     assert_eq!(response.headers()[header::RETRY_AFTER], "30");
     assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
 }
+
+#[test]
+fn a_write_that_kept_losing_races_is_a_409_wherever_it_surfaces() {
+    let error = anyhow::Error::new(crate::dynamo::Contended).context("marking a reminder");
+    let error = ApiError::from(error.context("handling a request"));
+    assert_eq!(error.status(), StatusCode::CONFLICT);
+    assert_eq!(error.problem().kind, "urn:bazaar:problem:contention");
+}

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use bazaar_shared::ApiError;
+use bazaar_shared::error::invalid;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::Page;
 
@@ -48,7 +49,7 @@ pub(super) async fn lookup_number(
     State(state): State<DrawsState>,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Json<Lookup>, ApiError> {
-    let number = BondNumber::parse("number", &number).map_err(|e| ApiError::Validation(vec![e]))?;
+    let number = BondNumber::parse("number", &number).map_err(|e| invalid(vec![e]))?;
     let draw = state.existing(&id).await?;
     if draw.status != DrawStatus::Done {
         return Err(ApiError::Conflict {

@@ -1,7 +1,7 @@
 //! Broker requests, decisions and store profiles.
 
 use bazaar_shared::ApiError;
-use bazaar_shared::error::{FieldError, field_errors, valid_or};
+use bazaar_shared::error::{FieldError, field_errors, invalid, valid_or};
 use bazaar_shared::pagination::PageQuery;
 use serde::{Deserialize, Deserializer};
 use time::OffsetDateTime;
@@ -84,7 +84,7 @@ impl DecisionBody {
     pub fn rejection(self) -> Result<String, ApiError> {
         match self.approval()? {
             Some(reason) => Ok(reason),
-            None => Err(ApiError::Validation(vec![FieldError::new(
+            None => Err(invalid(vec![FieldError::new(
                 "reason",
                 "say why the request is rejected",
             )])),

@@ -5,10 +5,12 @@ use std::collections::HashSet;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
-use bazaar_shared::dynamo::{Item, batch_get, batch_put, from_items, put_new, string, transact};
+use bazaar_shared::dynamo::{
+    Item, batch_get, batch_put, from_items, item_at, put_new, string, transact,
+};
 
 use super::keys::{self, ADDED_SHARDS};
-use super::{Store, StorePage, item_of, unexplained};
+use super::{Store, StorePage};
 use crate::model::BondRecord;
 
 /// Why a bond's number was not changed.
@@ -46,7 +48,7 @@ impl Store {
     pub async fn put_bonds(&self, bonds: &[BondRecord]) -> anyhow::Result<()> {
         let items = bonds
             .iter()
-            .map(|bond| item_of(bond, keys::bond_keys(bond)))
+            .map(|bond| item_at(keys::bond_keys(bond), bond))
             .collect::<anyhow::Result<Vec<_>>>()?;
         batch_put(&self.db, &self.table, items, "storing bonds").await
     }
@@ -98,14 +100,16 @@ impl Store {
             .context("building the bond delete")?;
         let items = vec![
             TransactWriteItem::builder().delete(delete).build(),
-            put_new(&self.table, item_of(new, keys::bond_keys(new))?)?,
+            put_new(&self.table, item_at(keys::bond_keys(new), new)?)?,
         ];
         match transact(&self.db, items, "changing a bond number").await {
             Ok(()) => Ok(()),
             Err(error) if error.is_contended() => Err(ChangeNumberError::Busy),
             Err(error) if error.failed_at(0) => Err(ChangeNumberError::Gone),
             Err(error) if error.failed_at(1) => Err(ChangeNumberError::Taken),
-            Err(error) => Err(unexplained(error, "changing a bond number").into()),
+            Err(error) => Err(anyhow::Error::from(error)
+                .context("changing a bond number")
+                .into()),
         }
     }
 

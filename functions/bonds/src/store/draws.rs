@@ -5,11 +5,13 @@ use anyhow::Context;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
-use bazaar_shared::dynamo::{Item, is_condition_failed, number, put_new, string, transact};
+use bazaar_shared::dynamo::{
+    Item, is_condition_failed, item_at, number, put_new, string, transact,
+};
 use time::OffsetDateTime;
 
 use super::keys::{self, ALL_DRAWS_PK};
-use super::{Store, StorePage, item_of, unexplained};
+use super::{Store, StorePage};
 use crate::model::{DrawRecord, DrawStatus};
 
 /// Why an upload was not recorded.
@@ -59,7 +61,7 @@ impl Store {
         let mut marker = keys::file_marker(&draw.file_sha256);
         marker.insert("draw_id".into(), string(&draw.draw_id));
         let items = vec![
-            put_new(&self.table, item_of(draw, keys::draw_key(&draw.draw_id))?)?,
+            put_new(&self.table, item_at(keys::draw_key(&draw.draw_id), draw)?)?,
             put_new(&self.table, marker)?,
         ];
         match transact(&self.db, items, "creating a draw").await {
@@ -75,7 +77,7 @@ impl Store {
                 };
                 Err(CreateDrawError::Duplicate { existing })
             }
-            Err(error) => Err(unexplained(error, "creating a draw").into()),
+            Err(error) => Err(anyhow::Error::from(error).context("creating a draw").into()),
         }
     }
 

@@ -16,10 +16,7 @@ mod wins;
 use anyhow::Context;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::ReturnValue;
-use bazaar_shared::dynamo::{
-    Item, TransactError, from_item, from_items, get_item, string, to_item,
-};
-use serde::Serialize;
+use bazaar_shared::dynamo::{Item, from_item, from_items, get_item, string};
 use serde::de::DeserializeOwned;
 
 pub use bonds::ChangeNumberError;
@@ -35,23 +32,6 @@ pub type StorePage<T> = (Vec<T>, Option<Item>);
 pub struct Store {
     db: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-/// A record with its keys, as written.
-fn item_of<T: Serialize>(record: &T, keys: Item) -> anyhow::Result<Item> {
-    let mut item: Item = to_item(record).context("encoding a record")?;
-    item.extend(keys);
-    Ok(item)
-}
-
-/// A transaction failure that none of the caller's cases explains: an internal error.
-fn unexplained(error: TransactError, what: &str) -> anyhow::Error {
-    match error {
-        TransactError::Failed(error) => error,
-        TransactError::Cancelled(reasons) => {
-            anyhow::anyhow!("{what} was cancelled: {reasons:?}")
-        }
-    }
 }
 
 impl Store {

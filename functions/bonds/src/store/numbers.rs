@@ -3,10 +3,10 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
-use bazaar_shared::dynamo::{Item, batch_put, batch_write, string};
+use bazaar_shared::dynamo::{Item, batch_put, batch_write, item_at, string};
 
+use super::Store;
 use super::keys;
-use super::{Store, item_of};
 use crate::model::{DrawRecord, NumberRecord};
 
 /// A delete request for the item with `key` (extra attributes are dropped).
@@ -21,7 +21,7 @@ impl Store {
     pub async fn put_numbers(&self, numbers: &[NumberRecord]) -> anyhow::Result<()> {
         let items = numbers
             .iter()
-            .map(|entry| item_of(entry, keys::number_keys(entry)))
+            .map(|entry| item_at(keys::number_keys(entry), entry))
             .collect::<anyhow::Result<Vec<_>>>()?;
         batch_put(&self.db, &self.table, items, "storing winning numbers").await
     }

@@ -4,11 +4,11 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
-use bazaar_shared::dynamo::{Item, put_new, string, timestamp, transact};
+use bazaar_shared::dynamo::{Item, item_at, put_new, string, timestamp, transact};
 use time::OffsetDateTime;
 
 use super::keys::{self, PENDING_REQUESTS_PK};
-use super::{Store, StorePage, item_of, unexplained};
+use super::{Store, StorePage};
 use crate::model::{RequestRecord, RequestStatus};
 
 /// Why a request was not stored.
@@ -56,14 +56,16 @@ impl Store {
         let mut marker = keys::pending_marker(&request.user_id);
         marker.insert("request_id".into(), string(&request.request_id));
         let items = vec![
-            put_new(&self.table, item_of(request, keys::request_keys(request))?)?,
+            put_new(&self.table, item_at(keys::request_keys(request), request)?)?,
             put_new(&self.table, marker)?,
         ];
         match transact(&self.db, items, "submitting a broker request").await {
             Ok(()) => Ok(()),
             Err(error) if error.is_contended() => Err(SubmitError::Busy),
             Err(error) if error.failed_at(1) => Err(SubmitError::Pending),
-            Err(error) => Err(unexplained(error, "submitting a broker request").into()),
+            Err(error) => Err(anyhow::Error::from(error)
+                .context("submitting a broker request")
+                .into()),
         }
     }
 
@@ -119,7 +121,9 @@ impl Store {
             Err(error) if error.is_contended() => Err(DecideError::Busy),
             Err(error) if error.failed_at(0) => Err(DecideError::NotPending),
             Err(error) if error.failed_at(GRANT_AT) => Err(DecideError::ApplicantGone),
-            Err(error) => Err(unexplained(error, "deciding a broker request").into()),
+            Err(error) => Err(anyhow::Error::from(error)
+                .context("deciding a broker request")
+                .into()),
         }
     }
 

@@ -3,9 +3,10 @@
 
 use anyhow::Context;
 use bazaar_shared::dynamo::Item;
+use bazaar_shared::dynamo::item_at;
 
 use super::keys::{self, SHOPS_PK};
-use super::{Store, StorePage, item_of};
+use super::{Store, StorePage};
 use crate::model::ShopRecord;
 
 impl Store {
@@ -18,7 +19,7 @@ impl Store {
         self.db
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item_of(shop, keys::shop_keys(shop))?))
+            .set_item(Some(item_at(keys::shop_keys(shop), shop)?))
             .send()
             .await
             .context("saving a store")?;

@@ -2,11 +2,11 @@
 //! scheduled matcher's watermark.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, string};
+use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, item_at, string};
 use serde::Deserialize;
 
 use super::keys;
-use super::{Store, StorePage, item_of};
+use super::{Store, StorePage};
 use crate::model::WinRecord;
 
 /// Whether a win was recorded by this call or found recorded before.
@@ -23,7 +23,7 @@ impl Store {
             .db
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item_of(win, keys::win_keys(win))?))
+            .set_item(Some(item_at(keys::win_keys(win), win)?))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;

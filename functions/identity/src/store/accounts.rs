@@ -3,13 +3,15 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{ReturnValue, TransactWriteItem};
 use bazaar_shared::auth::Role;
-use bazaar_shared::dynamo::{TransactError, from_item, number, put_new, string, timestamp};
+use bazaar_shared::dynamo::{
+    TransactError, from_item, item_at, number, put_new, string, timestamp,
+};
 use bazaar_shared::identity::keys::{email_key, profile_key, role_key};
 use bazaar_shared::identity::role_index_pk;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Purpose, Status, Store, USERS_INDEX_PK, UserRecord, item_at};
+use super::{Purpose, Status, Store, USERS_INDEX_PK, UserRecord};
 
 /// An unverified account lives this long before it expires and its address is free again.
 const PENDING_TTL_SECS: i64 = 24 * 3600;

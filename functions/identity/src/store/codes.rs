@@ -3,12 +3,14 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{Delete, ReturnValue, TransactWriteItem};
-use bazaar_shared::dynamo::{Item, from_item, is_condition_failed, number, string, timestamp};
+use bazaar_shared::dynamo::{
+    Item, from_item, is_condition_failed, item_at, number, string, timestamp,
+};
 use bazaar_shared::identity::keys::{email_key, profile_key, role_key};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Purpose, Status, Store, UserRecord, WriteError, item_at, otp_key, status_value};
+use super::{Purpose, Status, Store, UserRecord, WriteError, otp_key, status_value};
 
 /// A code expires after 10 minutes, allows 5 wrong tries, and can be re-sent after 60 s.
 pub const OTP_TTL_SECS: i64 = 10 * 60;

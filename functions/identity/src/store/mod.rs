@@ -27,7 +27,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::builders::{PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use bazaar_shared::auth::Role;
-use bazaar_shared::dynamo::{Item, TransactError, key, to_attribute_value, to_item};
+use bazaar_shared::dynamo::{Item, TransactError, key, to_attribute_value};
 use bazaar_shared::identity::IdentityClient;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -133,14 +133,6 @@ fn otp_key(user_id: &str, purpose: Purpose) -> Item {
         bazaar_shared::identity::keys::user_pk(user_id),
         format!("OTP#{}", purpose.as_str()),
     )
-}
-
-/// `record` as the item stored at `key`: records hold no keys, so the layout is written only
-/// by the key functions.
-fn item_at<T: Serialize>(key: Item, record: &T) -> anyhow::Result<Item> {
-    let mut item: Item = to_item(record)?;
-    item.extend(key);
-    Ok(item)
 }
 
 fn login_key(email: &str) -> Item {

@@ -3,13 +3,13 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
-use bazaar_shared::dynamo::{from_items, is_condition_failed, number, string};
+use bazaar_shared::dynamo::{from_items, is_condition_failed, item_at, number, string};
 use bazaar_shared::identity::keys::{session_key, user_pk};
 use futures_util::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Store, WriteError, item_at};
+use super::{Store, WriteError};
 use crate::tokens::SESSION_TTL_SECS;
 
 /// The sort-key prefix of a user's sessions.
@@ -28,7 +28,7 @@ pub struct SessionRecord {
 
 impl SessionRecord {
     pub fn is_live(&self, now: OffsetDateTime) -> bool {
-        !self.revoked && self.expires_at > now.unix_timestamp()
+        bazaar_shared::identity::session_is_live(self.revoked, self.expires_at, now)
     }
 }
 
