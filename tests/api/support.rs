@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use futures_util::StreamExt;
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 use bazaar_local::mailbox::{SentMail, sent_mail};
@@ -86,6 +87,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut StackConfig)) -> TestApp {
 }
 
 impl TestApp {
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request failed")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -397,5 +412,36 @@ impl TestApp {
             .buffer_unordered(16)
             .collect()
             .await
+    }
+}
+
+/// The `type` of a problem answer.
+pub async fn problem_type(response: reqwest::Response) -> String {
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["type"].as_str().unwrap_or_default().to_owned()
+}
+
+impl TestApp {
+    pub async fn put_json_as(&self, path: &str, token: &str, body: Value) -> reqwest::Response {
+        self.send_as(reqwest::Method::PUT, path, token, Some(body))
+            .await
+    }
+
+    pub async fn delete_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.send_as(reqwest::Method::DELETE, path, token, None)
+            .await
+    }
+
+    /// One value of the stage's `bazaar/<stage>/payments` secret (gateway keys).
+    pub fn payment_secret(&self, key: &str) -> String {
+        let secret = self
+            .stack
+            .resolver
+            .secret(&format!("bazaar/{}/payments", self.stage))
+            .expect("the stack's payments secret");
+        secret[key]
+            .as_str()
+            .expect("a payments secret value")
+            .to_owned()
     }
 }

@@ -5,7 +5,7 @@ use futures_util::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, TestUser, spawn_app};
+use crate::support::{TestApp, TestUser, problem_type, spawn_app};
 
 /// An RFC 3339 time `hours` from now.
 pub fn in_hours(hours: i64) -> String {
@@ -17,20 +17,6 @@ pub fn in_hours(hours: i64) -> String {
 }
 
 impl TestApp {
-    pub async fn send_as(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> reqwest::Response {
-        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.expect("request failed")
-    }
-
     /// A published event of `organizer`'s, returning its id.
     pub async fn published_event(
         &self,
@@ -114,11 +100,6 @@ fn exactly_one(responses: &[reqwest::Response], success: u16) {
         statuses.iter().all(|s| *s == success || *s == 409),
         "{statuses:?}"
     );
-}
-
-pub async fn problem_type(response: reqwest::Response) -> String {
-    let body: Value = response.json().await.unwrap();
-    body["type"].as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]

@@ -42,15 +42,35 @@ impl From<IssueError> for ApiError {
     }
 }
 
-/// The mess the student belongs to (422 `not-a-member` before they joined one).
-pub(crate) async fn mess_of(state: &TokensState, user_id: &str) -> Result<MessRecord, ApiError> {
-    let not_member = || ApiError::Unprocessable {
+/// A student of a mess, as one read of their record gives it.
+pub(crate) struct Member {
+    pub mess_id: String,
+    pub pin_hash: Option<String>,
+}
+
+fn not_member() -> ApiError {
+    ApiError::Unprocessable {
         problem: "not-a-member",
         detail: "Join a mess with its join code first.".into(),
-    };
-    let student = state.store.student(user_id).await?;
-    let mess_id = student.and_then(|s| s.mess_id).ok_or_else(not_member)?;
-    state.store.mess(&mess_id).await?.ok_or_else(not_member)
+    }
+}
+
+/// The caller's membership (422 `not-a-member` before they joined a mess): one read.
+pub(crate) async fn member_of(state: &TokensState, user_id: &str) -> Result<Member, ApiError> {
+    let student = state.store.student(user_id).await?.ok_or_else(not_member)?;
+    let mess_id = student.mess_id.ok_or_else(not_member)?;
+    let pin_hash = student.pin_hash;
+    Ok(Member { mess_id, pin_hash })
+}
+
+/// The mess the student belongs to, for its price and currency.
+pub(crate) async fn mess_of(state: &TokensState, user_id: &str) -> Result<MessRecord, ApiError> {
+    let member = member_of(state, user_id).await?;
+    state
+        .store
+        .mess(&member.mess_id)
+        .await?
+        .ok_or_else(not_member)
 }
 
 /// Pays `order` with a payment Razorpay vouched for, once; the winner mails the receipt.
@@ -170,7 +190,7 @@ pub(crate) async fn my_orders(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<OrderView>>, ApiError> {
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     let scope = format!("mess-orders:{me}");
     let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
     let (orders, last) = state
@@ -191,7 +211,7 @@ async fn own_order(state: &TokensState, user_id: &str, id: &str) -> Result<Order
     if !is_id(id) {
         return Err(not_found());
     }
-    let mess = mess_of(state, user_id).await?;
+    let mess = member_of(state, user_id).await?;
     state
         .store
         .order(&mess.mess_id, user_id, id)

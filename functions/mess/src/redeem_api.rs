@@ -13,7 +13,7 @@ use bazaar_shared::replay::{self, IdempotencyKey};
 use crate::input::{PinBody, RedeemBody};
 use crate::mess_tokens::TokensState;
 use crate::model::SubmissionView;
-use crate::order_api::{Student, mess_of};
+use crate::order_api::{Student, member_of};
 use crate::store::{Attempt, RedeemError};
 
 impl From<RedeemError> for ApiError {
@@ -46,8 +46,12 @@ fn wrong_pin() -> ApiError {
 }
 
 /// Checks the student's PIN within the attempt limit.
-async fn check_pin(state: &TokensState, user_id: &str, pin: &str) -> Result<(), ApiError> {
-    let hash = state.store.student(user_id).await?.and_then(|s| s.pin_hash);
+async fn check_pin(
+    state: &TokensState,
+    user_id: &str,
+    hash: Option<&str>,
+    pin: &str,
+) -> Result<(), ApiError> {
     if hash.is_none() {
         return Err(ApiError::Unprocessable {
             problem: "no-pin",
@@ -64,7 +68,7 @@ async fn check_pin(state: &TokensState, user_id: &str, pin: &str) -> Result<(), 
             return Err(ApiError::TooManyRequests { retry_after_secs });
         }
     };
-    if !state.pins.verify(pin, hash.as_deref()).await? {
+    if !state.pins.verify(pin, hash).await? {
         return Err(wrong_pin());
     }
     state.store.release_attempt(user_id, window).await?;
@@ -83,16 +87,11 @@ pub(crate) async fn set_pin(
 ) -> Result<StatusCode, ApiError> {
     let (pin, current) = body.parse()?;
     let me = &student.caller().user_id;
-    let has_pin = state
-        .store
-        .student(me)
-        .await?
-        .and_then(|s| s.pin_hash)
-        .is_some();
-    match (has_pin, current) {
-        (false, _) => {}
-        (true, Some(current)) => check_pin(&state, me, &current).await?,
-        (true, None) => {
+    let hash = state.store.student(me).await?.and_then(|s| s.pin_hash);
+    match (hash.as_deref(), current) {
+        (None, _) => {}
+        (hash @ Some(_), Some(current)) => check_pin(&state, me, hash, &current).await?,
+        (Some(_), None) => {
             return Err(invalid(vec![FieldError::new(
                 "current_pin",
                 "is required to change the PIN",
@@ -124,13 +123,13 @@ pub(crate) async fn redeem(
 ) -> Result<Response, ApiError> {
     let (what, pin) = body.parse()?;
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     // The PIN is not part of the fingerprint (it is never stored); a replay answers only what
     // was already done.
     let fingerprint = replay::fingerprint(&["redeem", &mess.mess_id, &format!("{what:?}")]);
     let scope = format!("mess:redeem:{me}");
     replay::once(&state.replays, &scope, &key, fingerprint, || async {
-        check_pin(&state, me, &pin).await?;
+        check_pin(&state, me, mess.pin_hash.as_deref(), &pin).await?;
         let submission = state
             .store
             .redeem(&mess.mess_id, me, &what, state.clock.now())

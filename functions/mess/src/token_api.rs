@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::mess_tokens::TokensState;
 use crate::model::{BalanceView, PaymentView, SubmissionView, TokenStatus, TokenView};
-use crate::order_api::{Student, mess_of};
+use crate::order_api::{Student, member_of};
 
 /// `?status=` of the token listing.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -28,7 +28,7 @@ pub(crate) async fn balance(
     student: Student,
 ) -> Result<Json<BalanceView>, ApiError> {
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     let spendable = state
         .store
         .spendable(&mess.mess_id, me, state.clock.now())
@@ -52,7 +52,7 @@ pub(crate) async fn tokens(
     Query(filter): Query<TokenFilter>,
 ) -> Result<Json<Page<TokenView>>, ApiError> {
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     let scope = format!("mess-tokens:{me}");
     let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
     let (tokens, last) = state
@@ -81,7 +81,7 @@ pub(crate) async fn payments(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<PaymentView>>, ApiError> {
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     let scope = format!("mess-payments:{me}");
     let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
     let (orders, last) = state
@@ -105,7 +105,7 @@ pub(crate) async fn my_submissions(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<SubmissionView>>, ApiError> {
     let me = &student.caller().user_id;
-    let mess = mess_of(&state, me).await?;
+    let mess = member_of(&state, me).await?;
     let scope = format!("mess-my-submissions:{me}");
     let start = state.cursors.decode(&scope, page.cursor.as_deref())?;
     let (items, last) = state

@@ -46,18 +46,25 @@ pub(crate) async fn top_workers(
     State(state): State<TasksState>,
     _caller: Authorized<Participant>,
 ) -> Result<Json<Vec<TopWorker>>, ApiError> {
-    let mut top = Vec::new();
-    for wallet in state.store.top_earners(TOP_WORKERS).await? {
+    let wallets = state.store.top_earners(TOP_WORKERS).await?;
+    // The names are read at once, not one after another.
+    let members = futures_util::future::try_join_all(
+        wallets.iter().map(|w| state.identity.member(&w.user_id)),
+    )
+    .await?;
+    let top = wallets
+        .into_iter()
+        .zip(members)
         // Closed or unknown accounts are left off the board.
-        let member = state.identity.member(&wallet.user_id).await?;
-        if let Some(member) = member.filter(|m| m.status == Status::Active) {
-            top.push(TopWorker {
+        .filter_map(|(wallet, member)| {
+            let member = member.filter(|m| m.status == Status::Active)?;
+            Some(TopWorker {
                 user_id: wallet.user_id,
                 display_name: member.display_name,
                 earned: wallet.earned,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     Ok(Json(top))
 }
 
@@ -68,9 +75,17 @@ pub(crate) async fn admin_stats(
     State(state): State<AdminState>,
     _admin: Authorized<AdminOnly>,
 ) -> Result<Json<AdminStats>, ApiError> {
-    let mut stats = state.store.coin_totals().await?;
-    stats.buyers = state.identity.holders_of(Role::Buyer).await?.len() as u64;
-    stats.workers = state.identity.holders_of(Role::Worker).await?.len() as u64;
-    stats.admins = state.identity.holders_of(Role::Admin).await?.len() as u64;
+    let identity = &state.identity;
+    let (mut stats, buyers, workers, admins) = tokio::try_join!(
+        state.store.coin_totals(),
+        identity.holders_of(Role::Buyer),
+        identity.holders_of(Role::Worker),
+        identity.holders_of(Role::Admin),
+    )?;
+    (stats.buyers, stats.workers, stats.admins) = (
+        buyers.len() as u64,
+        workers.len() as u64,
+        admins.len() as u64,
+    );
     Ok(Json(stats))
 }

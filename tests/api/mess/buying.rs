@@ -6,9 +6,8 @@ use bazaar_shared::webhook::sign_hex;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use super::{
-    PRICE, a_mess, a_student, balance, checkout, order, pay, problem_type, tokens, verify,
-};
+use super::{PRICE, a_mess, a_student, balance, checkout, order, pay, tokens, verify};
+use crate::support::problem_type;
 use crate::support::{TestApp, spawn_app};
 
 async fn resend_webhook(app: &TestApp, payment_id: &str) -> Value {

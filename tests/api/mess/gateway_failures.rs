@@ -4,16 +4,12 @@
 use bazaar_shared::webhook::sign_hex;
 use serde_json::{Value, json};
 
-use super::{a_mess, a_student, order, problem_type, tokens, verify};
+use super::{a_mess, a_student, order, tokens, verify};
+use crate::support::problem_type;
 use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 fn key_secret(app: &TestApp) -> String {
-    let secret = app
-        .stack
-        .resolver
-        .secret(&format!("bazaar/{}/payments", app.stage))
-        .unwrap();
-    secret["razorpay_key_secret"].as_str().unwrap().to_owned()
+    app.payment_secret("razorpay_key_secret")
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{PIN, a_mess, a_student, put_as, student_with_tokens, tokens};
+use super::{PIN, a_mess, a_student, student_with_tokens, tokens};
 use crate::support::spawn_app;
 
 #[tokio::test]
@@ -76,7 +76,10 @@ async fn bad_redemptions_pins_and_verifications_are_refused_and_redeem_nothing()
         json!({"pin": "abcdef"}),
     ];
     for body in pins {
-        assert_eq!(put_as(&app, "/mess/me/pin", me, body).await.status(), 422);
+        assert_eq!(
+            app.put_json_as("/mess/me/pin", me, body).await.status(),
+            422
+        );
     }
     let verify = app
         .post_as(

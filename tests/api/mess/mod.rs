@@ -44,19 +44,11 @@ pub async fn a_student(app: &TestApp, mess: &Mess) -> TestUser {
         .post_as("/mess/join", &student.access, json!({"code": mess.code}))
         .await;
     assert_eq!(joined.status(), 200, "{}", joined.text().await.unwrap());
-    let pin = put_as(app, "/mess/me/pin", &student.access, json!({"pin": PIN})).await;
+    let pin = app
+        .put_json_as("/mess/me/pin", &student.access, json!({"pin": PIN}))
+        .await;
     assert_eq!(pin.status(), 204, "{}", pin.text().await.unwrap());
     student
-}
-
-pub async fn put_as(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
-    app.http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// A new order of `tokens` tokens.
@@ -126,9 +118,4 @@ pub async fn tokens(app: &TestApp, student: &TestUser) -> Vec<Value> {
     assert_eq!(answer.status(), 200);
     let page: Value = answer.json().await.unwrap();
     page["items"].as_array().unwrap().clone()
-}
-
-pub async fn problem_type(response: reqwest::Response) -> String {
-    let problem: Value = response.json().await.unwrap();
-    problem["type"].as_str().unwrap_or_default().to_owned()
 }

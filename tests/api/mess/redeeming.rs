@@ -7,7 +7,8 @@ use bazaar_shared::Clock;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use super::{PIN, a_mess, balance, problem_type, student_with_tokens, tokens};
+use super::{PIN, a_mess, balance, student_with_tokens, tokens};
+use crate::support::problem_type;
 use crate::support::{spawn_app, spawn_app_with};
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::{SMALL, a_task, balance, buyer_and_worker, decide, give_coins, submit, task_body};
+use crate::support::problem_type;
 use crate::support::spawn_app;
-use crate::tickets::problem_type;
 
 #[tokio::test]
 async fn another_buyer_cannot_see_or_decide_a_buyers_submissions() {

@@ -7,8 +7,8 @@ use super::{
     SMALL, balance, completed_event, deliver, ledger_sum, new_id, signature, signed_now,
     webhook_secret,
 };
+use crate::support::problem_type;
 use crate::support::spawn_app;
-use crate::tickets::problem_type;
 
 #[tokio::test]
 async fn a_signed_completed_checkout_credits_once_however_often_it_arrives() {

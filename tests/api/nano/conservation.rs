@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 
 use super::figures::Figures;
 use super::{
-    LARGE, MEDIUM, SMALL, completed_event, decide, delete_as, deliver, new_id, post_task,
-    signed_now, submit,
+    LARGE, MEDIUM, SMALL, completed_event, decide, deliver, new_id, post_task, signed_now, submit,
 };
 use crate::support::{TestApp, TestUser, spawn_app};
 
@@ -106,7 +105,7 @@ async fn run(app: &TestApp, people: &People, op: Op) -> Outcome {
         Op::Close { task } => {
             let path = format!("/nano/tasks/{}", task.0);
             (
-                delete_as(app, &path, &people.buyers[task.1].access).await,
+                app.delete_as(&path, &people.buyers[task.1].access).await,
                 Outcome::Nothing,
             )
         }

@@ -23,12 +23,7 @@ pub const LARGE: (&str, u64, u64) = ("large", 1000, 8000);
 
 /// The stage's Stripe webhook endpoint secret.
 pub fn webhook_secret(app: &TestApp) -> String {
-    let secret = app
-        .stack
-        .resolver
-        .secret(&format!("bazaar/{}/payments", app.stage))
-        .unwrap();
-    secret["stripe_webhook_secret"].as_str().unwrap().to_owned()
+    app.payment_secret("stripe_webhook_secret")
 }
 
 pub fn new_id(prefix: &str) -> String {
@@ -183,15 +178,6 @@ pub async fn decide(
 ) -> reqwest::Response {
     let path = format!("/nano/tasks/{task_id}/submissions/{worker_id}/{verb}");
     app.post_as(&path, &buyer.access, json!({})).await
-}
-
-pub async fn delete_as(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
-    app.http
-        .delete(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request failed")
 }
 
 /// A worker holding `coins` earned from one approved submission to a buyer's task.

@@ -5,11 +5,10 @@ use futures_util::future::join_all;
 use serde_json::Value;
 
 use super::{
-    LARGE, SMALL, a_task, balance, decide, delete_as, give_coins, ledger_sum, post_task, submit,
-    wallet,
+    LARGE, SMALL, a_task, balance, decide, give_coins, ledger_sum, post_task, submit, wallet,
 };
+use crate::support::problem_type;
 use crate::support::spawn_app;
-use crate::tickets::problem_type;
 
 #[tokio::test]
 async fn a_buyer_with_100_coins_posting_ten_30_coin_tasks_at_once_gets_exactly_three() {
@@ -132,7 +131,7 @@ async fn closing_a_task_refunds_its_unfilled_slots_once_and_a_pending_one_when_r
     assert_eq!(submit(&app, worker, &task).await.status(), 201);
 
     let path = format!("/nano/tasks/{task}");
-    let closes = join_all((0..5).map(|_| delete_as(&app, &path, &buyer.access))).await;
+    let closes = join_all((0..5).map(|_| app.delete_as(&path, &buyer.access))).await;
     let after_close = balance(&app, buyer).await;
     let late = submit(&app, &app.quick_users("worker", 1).await[0], &task).await;
     let rejected = decide(&app, buyer, &task, &worker.user_id, "reject").await;
@@ -158,8 +157,12 @@ async fn an_admin_removes_a_task_and_its_buyer_gets_the_escrow_back() {
     give_coins(&app, &buyer.user_id, LARGE).await;
     let task = a_task(&app, buyer, 10, 50).await;
 
-    let removed = delete_as(&app, &format!("/nano/admin/tasks/{task}"), &admin.access).await;
-    let by_buyer = delete_as(&app, &format!("/nano/admin/tasks/{task}"), &buyer.access).await;
+    let removed = app
+        .delete_as(&format!("/nano/admin/tasks/{task}"), &admin.access)
+        .await;
+    let by_buyer = app
+        .delete_as(&format!("/nano/admin/tasks/{task}"), &buyer.access)
+        .await;
 
     assert_eq!(removed.status(), 200);
     assert_eq!(by_buyer.status(), 403);

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use bazaar_shared::auth::Role;
 
 use super::{SMALL, balance, give_coins, ledger_sum, wallet, worker_with};
+use crate::support::problem_type;
 use crate::support::spawn_app;
-use crate::tickets::problem_type;
 
 fn request() -> Value {
     json!({"coins": 200, "payment_system": "bkash", "account": "01700000000"})
