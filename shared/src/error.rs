@@ -17,7 +17,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub const CONTENTION: &str = "contention";
 
 mod fields;
+mod outage;
 pub use fields::{FieldError, field_errors, field_errors_in, invalid, valid_or};
+pub use outage::{OUTAGE_RETRY_AFTER_SECS, SERVICE_UNAVAILABLE, is_outage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -105,11 +107,19 @@ pub struct Problem {
 }
 
 /// An infrastructure failure is an internal error, except a write that kept losing races
-/// ([`crate::dynamo::Contended`], wherever in the chain): that is 409 `contention`, never 500.
+/// ([`crate::dynamo::Contended`], wherever in the chain): that is 409 `contention`, and an
+/// outage of a service we depend on ([`is_outage`]): that is 503 with `Retry-After`. Never 500.
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
         if error.downcast_ref::<crate::dynamo::Contended>().is_some() {
             return ApiError::contention();
+        }
+        if is_outage(&error) {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "a service we depend on is unavailable"
+            );
+            return ApiError::outage();
         }
         ApiError::Internal(error)
     }
@@ -131,6 +141,17 @@ impl ApiError {
         Self::Conflict {
             problem: CONTENTION,
             detail: "Too many changes to these items at once; try again.".into(),
+        }
+    }
+
+    /// 503 `service-unavailable`: DynamoDB, S3, SQS or SES could not be reached (or refused for
+    /// load) even after the SDK's retries. Nothing is known to have changed unless the answer
+    /// of the route says so; the caller may send the request again after `Retry-After`.
+    pub fn outage() -> Self {
+        Self::Unavailable {
+            problem: SERVICE_UNAVAILABLE,
+            detail: "A service Bazaar depends on is unavailable; try again shortly.".into(),
+            retry_after_secs: OUTAGE_RETRY_AFTER_SECS,
         }
     }
 
@@ -236,6 +257,18 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // An internal error built directly (not through `From<anyhow::Error>`) may still be an
+        // outage.
+        let this = match self {
+            Self::Internal(error) => ApiError::from(error),
+            other => other,
+        };
+        this.render()
+    }
+}
+
+impl ApiError {
+    fn render(self) -> Response {
         if let Self::Internal(error) = &self {
             // `{:#}` prints the whole context chain; the client sees none of it.
             tracing::error!(error = format!("{error:#}"), "internal error");

@@ -6,6 +6,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 
+mod complete;
+
 /// Largest JSON body any route accepts unless it raises its own limit (uploads do).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
@@ -28,12 +30,16 @@ where
     api_router(router.with_state(state))
 }
 
-/// The OpenAPI document of a route group (no state needed: only the declarations are read).
+/// The OpenAPI document of a route group (no state needed: only the declarations are read),
+/// completed with what every operation may answer through the shared layers
+/// ([`complete::complete`]).
 pub fn document<S>(routes: OpenApiRouter<S>) -> utoipa::openapi::OpenApi
 where
     S: Clone + Send + Sync + 'static,
 {
-    routes.split_for_parts().1
+    let mut doc = routes.split_for_parts().1;
+    complete::complete(&mut doc);
+    doc
 }
 
 /// `METHOD /path` of every operation of an OpenAPI document, sorted: what a route group's

@@ -12,6 +12,7 @@ mod identity_admin;
 mod mailer;
 mod mess;
 mod nano;
+mod outages;
 mod platform;
 mod shop;
 mod support;
