@@ -1,8 +1,5 @@
 //! The mailer, fed by the local stack's queue poller exactly as Lambda's SQS event source would.
 
-use std::time::{Duration, Instant};
-
-use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use bazaar_shared::jobs::JobQueue;
 use bazaar_shared::mail::{MailJob, MailMessage};
 
@@ -70,61 +67,14 @@ async fn a_poison_message_lands_in_the_dead_letter_queue_while_the_rest_of_its_b
         .unwrap()
     };
     let poison = format!("not a mail job {}", uuid::Uuid::new_v4());
-    let entries = [good(&first), poison.clone(), good(&second)]
-        .into_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            SendMessageBatchRequestEntry::builder()
-                .id(i.to_string())
-                .message_body(body)
-                .build()
-                .unwrap()
-        })
-        .collect();
-    let sent = app
-        .stack
-        .aws
-        .sqs
-        .send_message_batch()
-        .queue_url(app.queue_url("MailQueue"))
-        .set_entries(Some(entries))
-        .send()
-        .await
-        .unwrap();
-    assert!(sent.failed().is_empty());
+    app.send_raw("MailQueue", &[good(&first), poison.clone(), good(&second)])
+        .await;
 
     assert_eq!(app.wait_for_mail(&first, 1).await.len(), 1);
     assert_eq!(app.wait_for_mail(&second, 1).await.len(), 1);
-
     // The poison message is retried maxReceiveCount times, then moved by SQS to the DLQ.
-    let dlq = app.queue_url("MailDeadLetterQueue");
-    let deadline = Instant::now() + Duration::from_secs(40);
-    let dead = loop {
-        let received = app
-            .stack
-            .aws
-            .sqs
-            .receive_message()
-            .queue_url(&dlq)
-            .max_number_of_messages(10)
-            .send()
-            .await
-            .unwrap()
-            .messages
-            .unwrap_or_default();
-        if let Some(message) = received
-            .into_iter()
-            .find(|m| m.body() == Some(poison.as_str()))
-        {
-            break message;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the poison message never reached the DLQ"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
-    assert_eq!(dead.body(), Some(poison.as_str()));
+    app.wait_for_dead_letter("MailDeadLetterQueue", &poison)
+        .await;
     app.wait_until_drained("MailQueue").await;
     assert_eq!(
         app.mail_to(&first).await.len(),

@@ -3,6 +3,7 @@
 
 mod bonds;
 mod conflicts;
+mod consumers;
 mod dynamo;
 mod events;
 mod gateways;

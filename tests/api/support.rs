@@ -148,6 +148,61 @@ impl TestApp {
         }
     }
 
+    /// Puts raw message bodies on a queue in one batch, as any producer (or a broken one) could.
+    pub async fn send_raw(&self, logical_id: &str, bodies: &[String]) {
+        let entries = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body(body)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let sent = self
+            .stack
+            .aws
+            .sqs
+            .send_message_batch()
+            .queue_url(self.queue_url(logical_id))
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .unwrap();
+        assert!(sent.failed().is_empty(), "SQS refused {:?}", sent.failed());
+    }
+
+    /// Waits until a message with `body` is in the dead-letter queue `dlq` (SQS moves it there
+    /// after the source queue's `maxReceiveCount` failed receipts) and returns nothing else.
+    pub async fn wait_for_dead_letter(&self, dlq: &str, body: &str) {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        let url = self.queue_url(dlq);
+        loop {
+            let received = self
+                .stack
+                .aws
+                .sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .unwrap()
+                .messages
+                .unwrap_or_default();
+            if received.iter().any(|m| m.body() == Some(body)) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the poison message never reached {dlq}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
     /// Waits until a queue holds no message, visible or in flight.
     pub async fn wait_until_drained(&self, logical_id: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
