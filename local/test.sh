@@ -3,7 +3,8 @@
 #   1. installs (pinned) and starts the stand-ins on test ports, stopped again on exit;
 #   2. cargo fmt --check, clippy -D warnings, cfn-lint on template.yaml;
 #   3. every test of the workspace (unit tests, and integration tests over real HTTP against
-#      DynamoDB Local and moto).
+#      DynamoDB Local and moto);
+#   4. schema fuzzing: schemathesis against a local stack's /openapi.json (local/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -33,3 +34,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "schema fuzzing (schemathesis)"
+bash local/fuzz.sh

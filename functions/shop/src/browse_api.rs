@@ -17,6 +17,8 @@ use crate::store::{CatalogueQuery, ProductError, Sort};
 /// Index pages read at most per request when a text filter leaves pages short.
 const MAX_ROUNDS: usize = 5;
 const MAX_QUERY_CHARS: usize = 100;
+/// The highest price a product may have (`input::products`), so the highest bound worth asking.
+const MAX_PRICE_MINOR: u64 = 100_000_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -24,12 +26,15 @@ pub struct CatalogueParams {
     /// Only this category.
     category: Option<String>,
     /// Lowest price, in minor units (inclusive).
+    #[param(maximum = 100_000_000)]
     min_price: Option<u64>,
     /// Highest price, in minor units (inclusive).
+    #[param(maximum = 100_000_000)]
     max_price: Option<u64>,
     /// Words to find in the name, description or SKU (case-insensitive).
     q: Option<String>,
     /// `newest` (default), `price_asc` or `price_desc`.
+    #[param(inline)]
     sort: Option<Sort>,
     limit: Option<u16>,
     cursor: Option<String>,
@@ -49,6 +54,16 @@ fn catalogue_query(params: &CatalogueParams) -> Result<CatalogueQuery<'_>, ApiEr
         return Err(ApiError::bad_request(
             "category must be 1 to 40 lower-case letters, digits or -.",
         ));
+    }
+    let bounds = [params.min_price, params.max_price];
+    if bounds
+        .into_iter()
+        .flatten()
+        .any(|price| price > MAX_PRICE_MINOR)
+    {
+        return Err(ApiError::bad_request(format!(
+            "min_price and max_price are at most {MAX_PRICE_MINOR} (no product costs more)."
+        )));
     }
     if let (Some(min), Some(max)) = (params.min_price, params.max_price)
         && min > max
