@@ -18,6 +18,7 @@ const FUNCTIONS: &[(&str, Build, Option<Document>)] = &[
         bazaar_system::system::build,
         Some(bazaar_system::system::openapi),
     ),
+    ("outbox-relay", bazaar_system::outbox_relay::build, None),
     (
         "auth",
         bazaar_identity::auth::build,

@@ -8,7 +8,7 @@ use futures_util::future::join_all;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::support::{PASSWORD, TestApp, code_in, fresh_address, spawn_app};
+use crate::support::{PASSWORD, PNG, TestApp, code_in, fresh_address, spawn_app};
 
 #[tokio::test]
 async fn register_verify_login_refresh_and_logout_revokes_at_once() {
@@ -365,8 +365,6 @@ async fn weak_passwords_and_bad_fields_are_named_in_one_answer() {
         .collect();
     assert_eq!(fields, ["email", "password", "display_name"]);
 }
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
 
 async fn pictures_of(app: &TestApp, user_id: &str) -> usize {
     let listed = app

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::shop::{line, order_id, product};
 use crate::support::{TestApp, TestUser, repo, spawn_app_with};
@@ -20,54 +20,67 @@ use crate::support::{TestApp, TestUser, repo, spawn_app_with};
 /// Every function's timeout unless the template raises it (`Globals.Function.Timeout`).
 const FUNCTION_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A DynamoDB Local of one test's own, started and stopped by `local/stack.sh`.
-struct OwnDynamo {
+/// A stand-in of one test's own (DynamoDB Local with its data on disk, or moto), started and
+/// stopped by `local/stack.sh`.
+struct OwnStandIn {
+    service: &'static str,
     port: u16,
     data: PathBuf,
 }
 
-impl OwnDynamo {
-    async fn start() -> Self {
+impl OwnStandIn {
+    async fn start(service: &'static str) -> Self {
         let port = free_port();
         let data = std::env::temp_dir().join(format!("bazaar-outage-{port}"));
-        let dynamo = Self { port, data };
-        dynamo.stack("start").await;
-        dynamo
+        let stand_in = Self {
+            service,
+            port,
+            data,
+        };
+        stand_in.stack("start").await;
+        stand_in
     }
 
     fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// `local/stack.sh <verb> dynamodb` for this instance; panics when it fails.
+    fn command(&self, verb: &str) -> std::process::Command {
+        // The other service's port is never used, but it must differ from this one.
+        let (dynamodb, moto) = match self.service {
+            "dynamodb" => (self.port, self.port - 1),
+            _ => (self.port - 1, self.port),
+        };
+        let mut command = std::process::Command::new("bash");
+        command
+            .arg(repo().join("local/stack.sh"))
+            .args([verb, self.service])
+            .env("BAZAAR_DYNAMODB_PORT", dynamodb.to_string())
+            .env("BAZAAR_MOTO_PORT", moto.to_string())
+            .env("BAZAAR_DYNAMODB_DB_PATH", &self.data)
+            .stdout(std::process::Stdio::null());
+        command
+    }
+
+    /// `local/stack.sh <verb> <service>` for this instance; panics when it fails.
     async fn stack(&self, verb: &'static str) {
-        let (port, data) = (self.port, self.data.clone());
-        let status = tokio::task::spawn_blocking(move || {
-            std::process::Command::new("bash")
-                .arg(repo().join("local/stack.sh"))
-                .args([verb, "dynamodb"])
-                .env("BAZAAR_DYNAMODB_PORT", port.to_string())
-                // Never used (only DynamoDB is started), but it must differ from the port above.
-                .env("BAZAAR_MOTO_PORT", (port - 1).to_string())
-                .env("BAZAAR_DYNAMODB_DB_PATH", &data)
-                .stdout(std::process::Stdio::null())
-                .status()
-                .expect("bash runs local/stack.sh")
-        })
-        .await
-        .unwrap();
-        assert!(status.success(), "local/stack.sh {verb} dynamodb failed");
+        let mut command = self.command(verb);
+        let status = tokio::task::spawn_blocking(move || command.status())
+            .await
+            .unwrap()
+            .expect("bash runs local/stack.sh");
+        assert!(
+            status.success(),
+            "local/stack.sh {verb} {} failed",
+            self.service
+        );
     }
 }
 
-impl Drop for OwnDynamo {
+impl Drop for OwnStandIn {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("bash")
-            .arg(repo().join("local/stack.sh"))
-            .args(["stop", "dynamodb"])
-            .env("BAZAAR_DYNAMODB_PORT", self.port.to_string())
-            .env("BAZAAR_MOTO_PORT", (self.port - 1).to_string())
-            .stdout(std::process::Stdio::null())
+        let _ = self
+            .command("stop")
             .stderr(std::process::Stdio::null())
             .status();
         let _ = std::fs::remove_dir_all(&self.data);
@@ -145,7 +158,7 @@ async fn burst(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dynamodb_stopped_mid_burst_answers_503_writes_nothing_by_halves_and_service_resumes() {
-    let dynamo = OwnDynamo::start().await;
+    let dynamo = OwnStandIn::start("dynamodb").await;
     let endpoint = dynamo.endpoint();
     let app = spawn_app_with(|config| config.dynamodb_endpoint = endpoint).await;
     let organizer = app.quick_users("organizer", 1).await.remove(0);
@@ -277,4 +290,89 @@ async fn dynamodb_stopped_mid_burst_answers_503_writes_nothing_by_halves_and_ser
     for customer in &customers {
         assert_eq!(app.book(customer, &extra, 1).await.status(), 201);
     }
+}
+
+/// moto keeps nothing across a restart (unlike SQS and S3): create the stage's queues, buckets
+/// and mail identity again, as `make run` does at every start.
+async fn provision_again(app: &TestApp) {
+    let template = bazaar_local::template::Template::load(&repo().join("template.yaml")).unwrap();
+    let options = bazaar_local::provision::ProvisionOptions {
+        visibility_timeout: Some(crate::support::TEST_VISIBILITY_TIMEOUT),
+    };
+    let mut resolver = app.stack.resolver.clone();
+    bazaar_local::provision::provision(&template, &mut resolver, &app.stack.aws, &options)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn with_sqs_and_s3_stopped_bookings_and_sign_ups_stand_uploads_answer_503_and_the_mail_follows()
+ {
+    let moto = OwnStandIn::start("moto").await;
+    let endpoint = moto.endpoint();
+    let app = spawn_app_with(|config| config.aws_endpoint = endpoint).await;
+    let organizer = app.quick_users("organizer", 1).await.remove(0);
+    let customer = app.quick_users("customer", 1).await.remove(0);
+    let event = app.published_event(&organizer, 10, 48).await;
+
+    moto.stack("stop").await;
+    let started = Instant::now();
+    let booked = app.book(&customer, &event, 2).await;
+    assert_eq!(booked.status(), 201, "the booking stands without its queue");
+    let booking = booked.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let newcomer = crate::support::fresh_address();
+    assert_eq!(app.register(&newcomer, "customer").await.status(), 201);
+    let upload = app
+        .http
+        .put(app.url("/me/avatar"))
+        .bearer_auth(&customer.access)
+        .header("content-type", "image/png")
+        .body(crate::support::PNG)
+        .send()
+        .await
+        .unwrap();
+    let upload = Seen::of(started, upload).await;
+    assert_eq!(upload.status, 503, "{}", upload.body);
+    assert_eq!(
+        upload.body["type"],
+        "urn:bazaar:problem:service-unavailable"
+    );
+    assert!(upload.retry_after.is_some());
+    assert!(started.elapsed() < 3 * FUNCTION_TIMEOUT);
+    let mine = app.json_as("/bookings", &customer.access).await;
+    assert_eq!(mine["items"][0]["id"], booking.as_str());
+
+    // Nothing is lost while SQS is away: the jobs wait in the outbox.
+    let relayed = app.stack.fire("OutboxRelayFunction").await.unwrap();
+    assert_eq!(relayed, vec![json!({"sent": 0, "left": 2})]);
+
+    moto.stack("start").await;
+    provision_again(&app).await;
+    let relayed = app.stack.fire("OutboxRelayFunction").await.unwrap();
+    assert_eq!(relayed, vec![json!({"sent": 2, "left": 0})]);
+    let confirmation = app.wait_for_mail(&customer.email, 1).await;
+    assert_eq!(
+        confirmation.len(),
+        1,
+        "the booking's confirmation never came"
+    );
+    assert!(
+        confirmation[0].subject.contains("Rust Meetup"),
+        "{}",
+        confirmation[0].subject
+    );
+    // The newcomer's code arrived too, and it works.
+    let code = app.code_from_mail(&newcomer, 1).await;
+    let verified = app
+        .post_json("/auth/verify", json!({"email": newcomer, "code": code}))
+        .await;
+    assert_eq!(verified.status(), 200);
+    // Sent once: a second run finds the outbox empty, and the mailer sent each job once.
+    let relayed = app.stack.fire("OutboxRelayFunction").await.unwrap();
+    assert_eq!(relayed, vec![json!({"sent": 0, "left": 0})]);
+    app.wait_until_drained("MailQueue").await;
+    assert_eq!(app.mail_to(&customer.email).await.len(), 1);
 }

@@ -242,6 +242,9 @@ impl TestApp {
     }
 }
 
+/// The smallest PNG header an upload's content check accepts.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+
 /// A unique address for one test's mail.
 pub fn fresh_address() -> String {
     format!("user-{}@example.com", uuid::Uuid::new_v4().simple())

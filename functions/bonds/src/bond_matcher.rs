@@ -64,7 +64,7 @@ impl BondMatcher {
     /// `BONDS_TABLE`, `IDENTITY_TABLE`, `MAIL_QUEUE_URL`.
     pub fn new(init: &Init) -> Result<Self, ConfigError> {
         Ok(Self {
-            matching: Matching::from_env(&init.env, &init.aws)?,
+            matching: Matching::from_init(init)?,
             clock: init.clock.clone(),
         })
     }

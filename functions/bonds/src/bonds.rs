@@ -41,7 +41,7 @@ impl BondsState {
     pub fn new(init: &Init) -> Result<Self, ConfigError> {
         let (env, aws) = (&init.env, &init.aws);
         Ok(Self {
-            matching: Matching::from_env(env, aws)?,
+            matching: Matching::from_init(init)?,
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
             denominations: Denominations::from_env(env)?,

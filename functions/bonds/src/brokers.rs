@@ -47,7 +47,7 @@ impl BrokersState {
         Ok(Self {
             store: Store::new(aws.dynamodb.clone(), env.required("BONDS_TABLE")?),
             identity: IdentityClient::new(aws.dynamodb.clone(), env.required("IDENTITY_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
             clock: init.clock.clone(),

@@ -21,6 +21,7 @@ const ALL: &[(&str, &str)] = &[
     ("IDENTITY_TABLE", "identity"),
     ("MAIL_QUEUE_URL", "http://127.0.0.1:1/mail"),
     ("DRAW_QUEUE_URL", "http://127.0.0.1:1/draws"),
+    ("OUTBOX_TABLE", "outbox"),
     ("UPLOADS_BUCKET", "uploads"),
     ("JWT_PUBLIC_KEY", TEST_PUBLIC_KEY),
     ("PAGINATION_KEY", "a-test-key-of-32-bytes-or-more!!"),
@@ -53,13 +54,14 @@ fn get(uri: &str) -> Request<Body> {
 
 #[test]
 fn each_binary_names_the_variable_it_misses() {
-    let cases: [(Build, &str); 6] = [
+    let cases: [(Build, &str); 7] = [
         (crate::bonds::build, "MAIL_QUEUE_URL"),
         (crate::draws::build, "DRAW_QUEUE_URL"),
         (crate::draws::build, "UPLOADS_BUCKET"),
         (crate::brokers::build, "MAIL_QUEUE_URL"),
         (crate::draws_worker::build, "UPLOADS_BUCKET"),
         (crate::bond_matcher::build, "MAIL_QUEUE_URL"),
+        (crate::draws::build, "OUTBOX_TABLE"),
     ];
     for (build, name) in cases {
         assert_eq!(missing(build, name), ConfigError::Missing(name.into()));

@@ -51,7 +51,7 @@ impl DrawsState {
             store: Store::new(aws.dynamodb.clone(), env.required("BONDS_TABLE")?),
             s3: aws.s3.clone(),
             bucket: env.required("UPLOADS_BUCKET")?,
-            draw_queue: JobQueue::new(aws.sqs.clone(), env.required("DRAW_QUEUE_URL")?),
+            draw_queue: JobQueue::from_init(init, "DRAW_QUEUE_URL")?,
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
             clock: init.clock.clone(),

@@ -58,7 +58,7 @@ impl DrawWorker {
     pub fn new(init: &Init) -> Result<Self, ConfigError> {
         let (env, aws) = (&init.env, &init.aws);
         Ok(Self {
-            matching: Matching::from_env(env, aws)?,
+            matching: Matching::from_init(init)?,
             s3: aws.s3.clone(),
             bucket: env.required("UPLOADS_BUCKET")?,
             denominations: Denominations::from_env(env)?,

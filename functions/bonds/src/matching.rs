@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use bazaar_shared::identity::IdentityClient;
 use bazaar_shared::jobs::{Job, JobQueue};
 use bazaar_shared::mail::MailJob;
-use bazaar_shared::{AwsClients, ConfigError, Env};
+use bazaar_shared::{ConfigError, Init};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use time::OffsetDateTime;
 
@@ -45,12 +45,14 @@ pub enum MailPer {
 }
 
 impl Matching {
-    /// `BONDS_TABLE`, `IDENTITY_TABLE` (winners' addresses) and `MAIL_QUEUE_URL`.
-    pub fn from_env(env: &Env, aws: &AwsClients) -> Result<Self, ConfigError> {
+    /// `BONDS_TABLE`, `IDENTITY_TABLE` (winners' addresses), `MAIL_QUEUE_URL` and
+    /// `OUTBOX_TABLE`.
+    pub fn from_init(init: &Init) -> Result<Self, ConfigError> {
+        let (env, aws) = (&init.env, &init.aws);
         Ok(Self {
             store: Store::new(aws.dynamodb.clone(), env.required("BONDS_TABLE")?),
             identity: IdentityClient::new(aws.dynamodb.clone(), env.required("IDENTITY_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
         })
     }
 

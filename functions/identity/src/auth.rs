@@ -43,7 +43,7 @@ impl AuthState {
             passwords: Passwords::new(),
             issuer: Arc::new(TokenIssuer::from_env(env)?),
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             clock: init.clock.clone(),
         })
     }
@@ -89,6 +89,9 @@ mod tests {
         let error = build(&init(&vars)).err().unwrap();
         assert_eq!(error, ConfigError::Missing("MAIL_QUEUE_URL".into()));
         vars.push(("MAIL_QUEUE_URL", "http://queue"));
+        let error = build(&init(&vars)).err().unwrap();
+        assert_eq!(error, ConfigError::Missing("OUTBOX_TABLE".into()));
+        vars.push(("OUTBOX_TABLE", "outbox"));
         let function = build(&init(&vars)).unwrap();
         assert_eq!(function.warm_table.as_deref(), Some("identity"));
     }

@@ -15,6 +15,7 @@ const ALL: &[(&str, &str)] = &[
     ("IDENTITY_TABLE", "identity"),
     ("IDEMPOTENCY_TABLE", "idempotency"),
     ("MAIL_QUEUE_URL", "http://127.0.0.1:1/mail"),
+    ("OUTBOX_TABLE", "outbox"),
     ("JWT_PUBLIC_KEY", TEST_PUBLIC_KEY),
     ("PAGINATION_KEY", "a-test-key-of-32-bytes-or-more!!"),
     ("RAZORPAY_BASE_URL", "http://127.0.0.1:1"),

@@ -55,7 +55,7 @@ impl ExpiryReminders {
         Ok(Self {
             store: MessStore::new(db.clone(), env.required("MESS_TABLE")?),
             identity: IdentityClient::new(db, env.required("IDENTITY_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             clock: init.clock.clone(),
         })
     }

@@ -81,7 +81,7 @@ impl TokensState {
             key_secret,
             webhooks,
             replays: IdempotencyStore::new(db.clone(), env.required("IDEMPOTENCY_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             identity: IdentityClient::new(db, env.required("IDENTITY_TABLE")?),
             pins: Pins::new(),
             clock: init.clock.clone(),

@@ -48,7 +48,7 @@ impl AdminState {
             identity: identity.clone(),
             notifier: Notifier {
                 identity,
-                mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+                mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             },
             clock: init.clock.clone(),
         })

@@ -54,7 +54,7 @@ impl TasksState {
             identity: identity.clone(),
             notifier: Notifier {
                 identity,
-                mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+                mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             },
             images: TaskImages::new(aws.s3.clone(), env.required("UPLOADS_BUCKET")?),
             replays: IdempotencyStore::new(

@@ -48,7 +48,7 @@ impl OrdersState {
             store: ShopStore::new(db.clone(), env.required("SHOP_TABLE")?),
             verifier: Arc::new(TokenVerifier::from_env(env, db.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             replays: IdempotencyStore::new(db.clone(), env.required("IDEMPOTENCY_TABLE")?),
             identity: IdentityClient::new(db, env.required("IDENTITY_TABLE")?),
             clock: init.clock.clone(),

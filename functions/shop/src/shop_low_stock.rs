@@ -49,7 +49,7 @@ impl LowStock {
         Ok(Self {
             store: ShopStore::new(aws.dynamodb.clone(), env.required("SHOP_TABLE")?),
             identity: IdentityClient::new(aws.dynamodb.clone(), env.required("IDENTITY_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             clock: init.clock.clone(),
         })
     }

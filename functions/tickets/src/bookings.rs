@@ -47,7 +47,7 @@ impl BookingsState {
             store: TicketStore::new(db.clone(), env.required("TICKETS_TABLE")?),
             verifier: Arc::new(TokenVerifier::from_env(env, db.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
             replays: IdempotencyStore::new(db.clone(), env.required("IDEMPOTENCY_TABLE")?),
             identity: IdentityClient::new(db, env.required("IDENTITY_TABLE")?),
             clock: init.clock.clone(),

@@ -40,7 +40,7 @@ impl EventsState {
             store: TicketStore::new(aws.dynamodb.clone(), env.required("TICKETS_TABLE")?),
             verifier: Arc::new(TokenVerifier::from_env(env, aws.dynamodb.clone())?),
             cursors: CursorCodec::new(env.secret("PAGINATION_KEY")?),
-            jobs: JobQueue::new(aws.sqs.clone(), env.required("TICKET_JOBS_QUEUE_URL")?),
+            jobs: JobQueue::from_init(init, "TICKET_JOBS_QUEUE_URL")?,
             clock: init.clock.clone(),
         })
     }

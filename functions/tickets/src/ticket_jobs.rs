@@ -35,8 +35,8 @@ impl Notifier {
         Ok(Self {
             page: env.parse_or("NOTIFY_PAGE_SIZE", PAGE)?,
             store: TicketStore::new(aws.dynamodb.clone(), env.required("TICKETS_TABLE")?),
-            mail: JobQueue::new(aws.sqs.clone(), env.required("MAIL_QUEUE_URL")?),
-            jobs: JobQueue::new(aws.sqs.clone(), env.required("TICKET_JOBS_QUEUE_URL")?),
+            mail: JobQueue::from_init(init, "MAIL_QUEUE_URL")?,
+            jobs: JobQueue::from_init(init, "TICKET_JOBS_QUEUE_URL")?,
         })
     }
 

@@ -52,7 +52,7 @@ impl Reminders {
         let (env, aws) = (&init.env, &init.aws);
         Ok(Self {
             store: TicketStore::new(aws.dynamodb.clone(), env.required("TICKETS_TABLE")?),
-            jobs: JobQueue::new(aws.sqs.clone(), env.required("TICKET_JOBS_QUEUE_URL")?),
+            jobs: JobQueue::from_init(init, "TICKET_JOBS_QUEUE_URL")?,
             clock: init.clock.clone(),
         })
     }

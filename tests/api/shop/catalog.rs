@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{id_of, ids, line, problem, product};
-use crate::support::{TestApp, spawn_app};
+use crate::support::{PNG, TestApp, spawn_app};
 
 async fn browse(app: &TestApp, query: &str) -> Value {
     let response = app.get(&format!("/shop/products{query}")).await;
@@ -160,8 +160,6 @@ async fn a_deleted_product_vanishes_is_refused_at_checkout_and_sells_again_once_
     app.placed(customer, vec![line(&gone, 2)]).await;
     assert_eq!(app.product(id_of(&gone)).await["stock"], 3);
 }
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
 
 #[tokio::test]
 async fn a_product_image_is_checked_by_content_and_served_by_a_short_lived_link() {
