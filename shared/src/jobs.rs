@@ -137,7 +137,7 @@ impl JobQueue {
                 return Ok(());
             }
             if failed.iter().any(|f| f.sender_fault()) {
-                // A malformed message: parking it would not help.
+                // A malformed message: sending it again now will not help.
                 bail!("SQS refused a job as malformed: {}", failed[0].code());
             }
             if attempt == BATCH_ATTEMPTS {

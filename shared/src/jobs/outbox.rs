@@ -68,7 +68,9 @@ impl Outbox {
         batch_put(&self.db, &self.table, items, "parking jobs in the outbox").await
     }
 
-    /// Sends parked jobs to their queues, oldest first, deleting each once SQS has it.
+    /// Sends parked jobs to their queues, oldest first, deleting each once SQS has it. The first
+    /// job SQS refuses ends the run (SQS is most likely still away): it and the rest of its page
+    /// are counted as `left` and wait for the next run.
     pub async fn relay(&self, sqs: &aws_sdk_sqs::Client) -> anyhow::Result<Relayed> {
         let mut relayed = Relayed::default();
         let mut start = None;
@@ -85,14 +87,14 @@ impl Outbox {
                 .await
                 .context("reading the outbox")?;
             for item in page.items() {
-                if self.send_one(sqs, item).await? {
+                if relayed.left == 0 && self.send_one(sqs, item).await? {
                     relayed.sent += 1;
                 } else {
                     relayed.left += 1;
                 }
             }
             start = page.last_evaluated_key().cloned();
-            if start.is_none() || relayed.sent + relayed.left >= RELAY_MAX {
+            if start.is_none() || relayed.left > 0 || relayed.sent >= RELAY_MAX {
                 return Ok(relayed);
             }
         }
