@@ -33,3 +33,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "browser test: the web console in headless Chromium (local/browser.sh)"
+browser_started=$SECONDS
+bash local/browser.sh
+printf 'browser test took %s s\n' "$((SECONDS - browser_started))"
