@@ -131,7 +131,8 @@ try {
     for (const role of ['student', 'worker']) await grant(admin, ASHA.email, role);
     for (const role of ['organizer', 'shop_staff', 'mess_owner', 'buyer']) await grant(admin, ADMIN.email, role);
     await admin.reload();
-    await sees(admin.locator('#audit'), 'grant');
+    await sees(admin.locator('#audit'), 'grant role');
+    await sees(admin.locator('#audit'), ASHA.email);
     await shot(admin, '04-admin');
     await go(admin, 'account'); // the next access token carries the new roles
     await sees(admin.locator('#my-roles'), 'organizer');

@@ -5,6 +5,10 @@ import { h, fill, place, section, badge, attempt, when, pager } from '../ui.js';
 
 export const ROLES = ['member', 'customer', 'organizer', 'student', 'buyer', 'worker', 'broker', 'mess_owner', 'shop_staff', 'admin'];
 
+/** Who an id is, as far as the users listed so far tell. */
+const known = new Map();
+const who = (id) => known.get(id) || id;
+
 export async function render(el) {
   const users = h('div#users');
   const audit = h('div#audit');
@@ -13,13 +17,17 @@ export async function render(el) {
   fill(el, h('h1', 'Admin'),
     section('Users', h('label.field.inline', h('span.label', 'Show'), filter), users),
     section('Audit trail', audit));
-  await Promise.all([loadUsers(users, ''), loadAudit(audit)]);
+  await loadUsers(users, '');
+  await loadAudit(audit);
 }
 
 async function loadUsers(el, role, cursor, into) {
   const page = await api.get('/admin/users' + api.query({ role, cursor, limit: 50 }));
   const target = into || place(el, h('ul.cards.users'));
-  for (const user of page.items) target.append(h('li.card', userCard(user)));
+  for (const user of page.items) {
+    known.set(user.id, user.email);
+    target.append(h('li.card', userCard(user)));
+  }
   const more = pager(page.next_cursor, (next) => { more.remove(); loadUsers(el, role, next, target); });
   if (more) el.append(more);
 }
@@ -50,7 +58,7 @@ async function loadAudit(el, cursor, into) {
   const page = await api.get('/admin/audit' + api.query({ cursor, limit: 20 }));
   const target = into || fill(el, h('table.audit', h('thead', h('tr', ['When', 'Who', 'What', 'Whom', 'Detail'].map((t) => h('th', t)))), h('tbody')));
   const body = target.querySelector('tbody');
-  for (const r of page.items) body.append(h('tr', h('td', when(r.at)), h('td', r.actor), h('td', r.action), h('td', r.target), h('td', r.detail || '')));
+  for (const r of page.items) body.append(h('tr', h('td', when(r.at)), h('td', who(r.actor)), h('td', r.action.replace(/_/g, ' ')), h('td', who(r.target)), h('td', r.detail || '')));
   if (page.items.length === 0 && !cursor) fill(el, h('p.empty', 'Nothing recorded yet.'));
   const more = pager(page.next_cursor, (next) => { more.remove(); loadAudit(el, next, target); });
   if (more) el.append(more);

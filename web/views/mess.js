@@ -68,16 +68,36 @@ async function loadStudent(view) {
 }
 
 /**
- * The checkout's part of a Razorpay payment: locally, the dev server's stand-in pays the order
- * and answers what Razorpay Checkout hands the page (order id, payment id, signature).
+ * The checkout's part of a Razorpay payment: answers what Razorpay Checkout hands the page
+ * (order id, payment id, signature) for our verify route. Against the dev server its Razorpay
+ * stand-in pays the order; against a deployed API, Razorpay's own Checkout opens.
  */
 async function razorpayCheckout(order) {
-  const response = await fetch(`${api.API}/_local/razorpay/_pay/${order.razorpay_order_id}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+  const standIn = `${api.API}/_local/razorpay`;
+  if ((await fetch(standIn).catch(() => ({ ok: false }))).ok) {
+    const response = await fetch(`${standIn}/_pay/${order.razorpay_order_id}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+    });
+    if (!response.ok) throw new api.Problem(response.status, { title: 'The payment failed', detail: await response.text() });
+    const paid = await response.json();
+    return { razorpay_order_id: paid.razorpay_order_id, razorpay_payment_id: paid.razorpay_payment_id, razorpay_signature: paid.razorpay_signature };
+  }
+  await script('https://checkout.razorpay.com/v1/checkout.js');
+  return new Promise((resolve, reject) => {
+    const checkout = new globalThis.Razorpay({
+      key: order.razorpay_key_id, order_id: order.razorpay_order_id, amount: order.amount_minor, currency: order.currency,
+      name: 'Bazaar mess tokens', handler: resolve,
+      modal: { ondismiss: () => reject(new api.Problem(0, { title: 'Payment cancelled', detail: 'Nothing was charged.' })) },
+    });
+    checkout.open();
   });
-  if (!response.ok) throw new api.Problem(response.status, { title: 'The payment failed', detail: await response.text() });
-  const paid = await response.json();
-  return { razorpay_order_id: paid.razorpay_order_id, razorpay_payment_id: paid.razorpay_payment_id, razorpay_signature: paid.razorpay_signature };
+}
+
+function script(src) {
+  return new Promise((resolve, reject) => {
+    if (document.querySelector(`script[src="${src}"]`)) { resolve(); return; }
+    document.head.append(h('script', { src, onload: resolve, onerror: () => reject(new Error(`Could not load ${src}`)) }));
+  });
 }
 
 async function loadHistory(view) {
