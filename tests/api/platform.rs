@@ -222,9 +222,10 @@ async fn the_web_console_is_served_at_console_and_the_root_and_stripes_return_le
             .contains("<title>Bazaar console</title>")
     );
     let script = get("/console/views/tickets.js").await.unwrap();
+    assert_eq!(script.status(), 200);
     assert_eq!(
-        (script.status().as_u16(), &script.headers()["content-type"]),
-        (200, "text/javascript; charset=utf-8")
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
     );
     for (path, to) in [
         ("/", "/console/"),

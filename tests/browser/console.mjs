@@ -120,6 +120,17 @@ try {
     await submit(asha, 'sign-in', { email: ASHA.email, password: ASHA.password });
     await sees(asha, `Hello, ${ASHA.name}`);
     await sees(asha.locator('#my-roles'), 'customer');
+  });
+
+  await step('profile: a new name and a picture', async () => {
+    await submit(asha, 'profile', { display_name: 'Asha R.' });
+    await sees(asha, 'Hello, Asha R.');
+    await submit(asha, 'profile', { display_name: ASHA.name });
+    await sees(asha, `Hello, ${ASHA.name}`);
+    const dot = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await asha.locator('input[name=picture]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: dot });
+    await asha.getByRole('button', { name: 'Upload picture' }).click();
+    await asha.getByAltText('Profile picture').waitFor();
     await shot(asha, '03-account');
   });
 
@@ -157,6 +168,7 @@ try {
     await go(asha, 'events');
     await asha.getByLabel('Search events').fill('jazz');
     await asha.locator('#event-search button').click();
+    await asha.locator('#events[aria-busy=false]').waitFor(); // the search's answer is shown
     const card = asha.locator('.event[data-title="Jazz Night"]');
     await card.waitFor();
     await card.locator('input[name=seats]').fill('3');

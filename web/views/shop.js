@@ -25,8 +25,10 @@ function cataloguePanel() {
 async function loadProducts(view, q = '', cursor, into) {
   const where = view.querySelector('#products');
   const asked = into ? null : (where.dataset.asked = String(Number(where.dataset.asked || 0) + 1));
+  where.setAttribute('aria-busy', 'true');
   const page = await api.get('/shop/products' + api.query({ q, cursor, limit: 20 }), { auth: false });
   if (asked && where.dataset.asked !== asked) return; // a newer search answers instead
+  where.setAttribute('aria-busy', 'false');
   if (!into && page.items.length === 0) { fill(where, h('p.empty', 'No products yet.')); return; }
   const target = into || place(where, h('ul.cards'));
   for (const p of page.items) {

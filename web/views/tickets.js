@@ -26,8 +26,10 @@ function browsePanel() {
 async function loadEvents(view, q = '', cursor, into) {
   const where = view.querySelector('#events');
   const asked = into ? null : (where.dataset.asked = String(Number(where.dataset.asked || 0) + 1));
+  where.setAttribute('aria-busy', 'true');
   const page = await api.get('/events' + api.query({ q, cursor, limit: 20 }), { auth: false });
   if (asked && where.dataset.asked !== asked) return; // a newer search answers instead
+  where.setAttribute('aria-busy', 'false');
   const target = into || place(where, h('ul.cards'));
   if (!into && page.items.length === 0) fill(where, h('p.empty', q ? `No event matches “${q}”.` : 'No upcoming events yet.'));
   for (const event of page.items) target.append(h('li.card.event', { dataset: { title: event.title } }, eventCard(view, event)));
