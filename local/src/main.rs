@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use bazaar_identity::bootstrap::{ensure_admin, ensure_admin_with_password};
 use bazaar_identity::store::Store;
-use bazaar_local::summary::{admin_password, admin_password_file, route_groups};
+use bazaar_local::summary::{admin_password, admin_password_file};
 use bazaar_local::{LocalStack, StackConfig};
 use bazaar_shared::{AwsClients, Clock};
 use clap::{Args, Parser, Subcommand};
@@ -117,7 +117,7 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     let password = admin_password(&password_file, bazaar_identity::tokens::random_secret)?;
     ensure_admin_with_password(&store, LOCAL_ADMIN, password.clone(), stack.clock.now()).await?;
 
-    print_summary(&stack, &args.stage);
+    bazaar_local::summary::print(&stack, &args.stage);
     let url = &stack.base_url;
     println!();
     println!("  Web console  {url}{}", bazaar_local::console::PATH);
@@ -133,61 +133,6 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     tokio::signal::ctrl_c().await?;
     println!("stopping");
     Ok(())
-}
-
-/// What runs where: routes grouped by function and sorted by path, queues, schedules, and the
-/// local pages.
-fn print_summary(stack: &LocalStack, stage: &str) {
-    let url = &stack.base_url;
-    let functions = &stack.shared.functions;
-    println!("Bazaar is running (stage {stage}) at {url}");
-    println!("\nRoutes, by function:");
-    for (function, routes) in route_groups(functions) {
-        println!("  {function}");
-        for route in routes {
-            println!("    {:<7} {url}{}", route.method, route.path);
-        }
-    }
-    let mut queues: Vec<_> = functions
-        .iter()
-        .flat_map(|f| {
-            f.queues
-                .iter()
-                .map(move |q| (&q.queue_logical_id, &f.logical_id))
-        })
-        .collect();
-    queues.sort();
-    println!("\nQueues:");
-    for (queue, function) in queues {
-        println!("  {queue}  -> {function}");
-    }
-    let mut schedules: Vec<_> = functions
-        .iter()
-        .flat_map(|f| {
-            f.schedules
-                .iter()
-                .map(move |s| (&f.logical_id, &s.expression))
-        })
-        .collect();
-    schedules.sort();
-    println!("\nSchedules (fire now: curl -X POST {url}/_local/schedules/<function>):");
-    for (function, expression) in schedules {
-        println!("  {function}  {expression}");
-    }
-    println!("\nPages:");
-    println!("  API docs     {url}/docs   (OpenAPI: {url}/openapi.json)");
-    println!("  sent mail    {url}/_local/mail.html   (JSON: {url}/_local/mail)");
-    println!("  this stack   {url}/_local");
-    let (razorpay, stripe) = (
-        bazaar_local::gateways::RAZORPAY_PATH,
-        bazaar_local::gateways::STRIPE_PATH,
-    );
-    println!(
-        "  Razorpay     {url}{razorpay}   (stand-in; pay an order: POST {razorpay}/_pay/<order id>)"
-    );
-    println!(
-        "  Stripe       {url}{stripe}   (stand-in; checkout pages: {stripe}/_checkout/<session id>)"
-    );
 }
 
 #[cfg(test)]

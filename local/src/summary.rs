@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::LocalStack;
 use crate::functions::{FunctionSpec, Route};
 
 /// Every function that serves routes, with its routes sorted by path then method; the groups
@@ -20,6 +21,58 @@ pub fn route_groups(functions: &[FunctionSpec]) -> Vec<(&str, Vec<&Route>)> {
         .collect();
     groups.sort_by(|a, b| (&a.1[0].path, a.0).cmp(&(&b.1[0].path, b.0)));
     groups
+}
+
+/// What runs where: routes grouped by function and sorted by path, queues, schedules, and the
+/// local pages.
+pub fn print(stack: &LocalStack, stage: &str) {
+    let url = &stack.base_url;
+    let functions = &stack.shared.functions;
+    println!("Bazaar is running (stage {stage}) at {url}");
+    println!("\nRoutes, by function:");
+    for (function, routes) in route_groups(functions) {
+        println!("  {function}");
+        for route in routes {
+            println!("    {:<7} {url}{}", route.method, route.path);
+        }
+    }
+    let mut queues: Vec<_> = functions
+        .iter()
+        .flat_map(|f| {
+            f.queues
+                .iter()
+                .map(move |q| (&q.queue_logical_id, &f.logical_id))
+        })
+        .collect();
+    queues.sort();
+    println!("\nQueues:");
+    for (queue, function) in queues {
+        println!("  {queue}  -> {function}");
+    }
+    let mut schedules: Vec<_> = functions
+        .iter()
+        .flat_map(|f| {
+            f.schedules
+                .iter()
+                .map(move |s| (&f.logical_id, &s.expression))
+        })
+        .collect();
+    schedules.sort();
+    println!("\nSchedules (fire now: curl -X POST {url}/_local/schedules/<function>):");
+    for (function, expression) in schedules {
+        println!("  {function}  {expression}");
+    }
+    println!("\nPages:");
+    println!("  API docs     {url}/docs   (OpenAPI: {url}/openapi.json)");
+    println!("  sent mail    {url}/_local/mail.html   (JSON: {url}/_local/mail)");
+    println!("  this stack   {url}/_local");
+    let (razorpay, stripe) = (crate::gateways::RAZORPAY_PATH, crate::gateways::STRIPE_PATH);
+    println!(
+        "  Razorpay     {url}{razorpay}   (stand-in; pay an order: POST {razorpay}/_pay/<order id>)"
+    );
+    println!(
+        "  Stripe       {url}{stripe}   (stand-in; checkout pages: {stripe}/_checkout/<session id>)"
+    );
 }
 
 /// `path` shortened to `max` characters (an ellipsis marks the cut), for one-line logs.

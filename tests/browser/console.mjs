@@ -46,6 +46,9 @@ async function go(page, screen) {
   const url = `${BASE}/console/#/${screen}`;
   if (page.url() === url) await page.reload(); else await page.goto(url);
   await page.locator(`#view-${screen}[data-ready]`).waitFor({ timeout: TIMEOUT });
+  // Nothing wider than the screen (Asha's is a phone's, 390 px).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the ${screen} screen is ${overflow} px wider than the window`);
 }
 
 async function fillForm(page, formId, values) {
