@@ -59,7 +59,7 @@ stage="b$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p -- "$OUT"
 rm -rf -- "$OUT/screenshots"
 log "dev server on 127.0.0.1:$port (stage $stage); log: $OUT/server.log"
-"$binary" --port "$port" --stage "$stage" --quiet >"$OUT/server.log" 2>&1 &
+"$binary" --port "$port" --stage "$stage" --visibility-timeout 1 >"$OUT/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true

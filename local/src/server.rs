@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, any, get, post};
-use bazaar_shared::extract::{Json, Path};
+use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::{ApiError, Clock};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
@@ -210,9 +210,18 @@ async fn mail_json(
     ))
 }
 
-async fn mail_page(State(shared): State<Arc<Shared>>) -> Result<Html<String>, ApiError> {
+/// `?to=` narrows the page to one recipient (part of an address).
+#[derive(serde::Deserialize)]
+struct MailFilter {
+    to: Option<String>,
+}
+
+async fn mail_page(
+    State(shared): State<Arc<Shared>>,
+    Query(filter): Query<MailFilter>,
+) -> Result<Html<String>, ApiError> {
     let mail = mailbox::sent_mail(&shared.http, &shared.moto_url).await?;
-    Ok(Html(mailbox::page(&mail)))
+    Ok(Html(mailbox::page(&mail, filter.to.as_deref())))
 }
 
 async fn fire(

@@ -64,7 +64,7 @@ pub fn print(stack: &LocalStack, stage: &str) {
     }
     println!("\nPages:");
     println!("  API docs     {url}/docs   (OpenAPI: {url}/openapi.json)");
-    println!("  sent mail    {url}/_local/mail.html   (JSON: {url}/_local/mail)");
+    println!("  sent mail    {url}/_local/mail.html?to=<address>   (JSON: {url}/_local/mail)");
     println!("  this stack   {url}/_local");
     let (razorpay, stripe) = (crate::gateways::RAZORPAY_PATH, crate::gateways::STRIPE_PATH);
     println!(

@@ -20,6 +20,7 @@ mkdirSync(SHOTS, { recursive: true });
 const started = Date.now();
 let failures = 0;
 const pages = {}; // shot when a step fails
+const refused = []; // answers of 400 and above, shown when a step fails
 
 async function step(name, fn) {
   const t = Date.now();
@@ -29,6 +30,8 @@ async function step(name, fn) {
   } catch (error) {
     failures++;
     for (const [who, page] of Object.entries(pages)) await shot(page, `FAILED-${who}`).catch(() => {});
+    console.log('       last answers of 400 and above (some are expected):');
+    for (const line of refused.slice(-12)) console.log(`         ${line}`);
     console.log(`  FAIL ${name}\n${String(error.stack || error).split('\n').slice(0, 8).map((l) => '       ' + l).join('\n')}`);
     throw error;
   }
@@ -85,6 +88,9 @@ const asha = await (await browser.newContext({ viewport: { width: 390, height: 8
 const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 for (const page of [asha, admin]) page.setDefaultTimeout(TIMEOUT);
 Object.assign(pages, { asha, admin });
+for (const [who, page] of Object.entries(pages)) {
+  page.on('response', (r) => { if (r.status() >= 400) refused.push(`${who}: ${r.status()} ${r.request().method()} ${r.url()}`); });
+}
 if (process.env.DEBUG) for (const page of [asha, admin]) page.on('request', (r) => { if (r.method() !== 'GET') console.log('    ', r.method(), r.url(), r.postData()); });
 
 try {
@@ -106,11 +112,10 @@ try {
     await sees(asha, `We sent a 6-digit code to ${ASHA.email}`);
     const mail = await asha.context().newPage();
     let code;
-    for (let i = 0; i < 40 && !code; i++) {
-      await mail.goto(`${BASE}/_local/mail.html`);
-      const row = mail.locator('tr', { hasText: ASHA.email });
-      if (await row.count()) {
-        const body = await mail.frameLocator(`tr:has-text("${ASHA.email}") iframe`).first().locator('body').innerText();
+    for (const deadline = Date.now() + 60_000; !code && Date.now() < deadline;) {
+      await mail.goto(`${BASE}/_local/mail.html?to=${encodeURIComponent(ASHA.email)}`);
+      if (await mail.locator('tr', { hasText: ASHA.email }).count()) {
+        const body = await mail.frameLocator('tr iframe').first().locator('body').innerText();
         code = (body.match(/\b\d{6}\b/) || [])[0];
       }
       if (!code) await mail.waitForTimeout(500);
@@ -212,6 +217,26 @@ try {
     await submit(asha, 'lookup', { number: '654321' });
     await sees(asha, 'No, 654321 did not win in this draw.');
     await shot(asha, '09-bonds');
+  });
+
+  await step('bonds: a broker request approved by the admin, then the broker\'s store in the directory', async () => {
+    await asha.locator('#broker-box summary').click();
+    await submit(asha, 'broker-request', { experience: 'Five years at a bond counter.', description: 'Prize bonds bought and sold in Saddar.' });
+    await sees(asha, 'Request sent. An admin will decide.');
+    await sees(asha.locator('#my-requests'), 'pending');
+    await go(admin, 'bonds');
+    const request = admin.locator('#broker-queue .card', { hasText: 'Five years at a bond counter.' });
+    await request.getByRole('button', { name: 'Approve' }).click();
+    await sees(admin.locator('#broker-queue'), 'No requests waiting.');
+    await go(asha, 'account'); // the broker role comes with the next access token
+    await sees(asha.locator('#my-roles'), 'broker');
+    await go(asha, 'bonds');
+    await sees(asha.locator('#my-requests'), 'approved');
+    await asha.locator('#my-store-box summary').click();
+    await submit(asha, 'store', { name: 'Rao Bonds', description: 'Bonds of every denomination.', city: 'Karachi', area: 'Saddar', phone: '+92 21 555 0101', email: ASHA.email });
+    await sees(asha, 'Store saved.');
+    await sees(asha.locator('#stores'), 'Rao Bonds');
+    await sees(asha.locator('#stores'), 'Saddar, Karachi');
   });
 
   await step('shop: staff add a product, a customer orders it, staff confirm, the customer sees it', async () => {

@@ -136,7 +136,7 @@ async function watch(view, where, draw) {
 function brokerPanel() {
   const done = h('div');
   const parts = [h('div#my-requests'),
-    h('details', h('summary', 'Become a broker'), form({
+    h('details#broker-box', h('summary', 'Become a broker'), form({
       id: 'broker-request', submit: 'Send request',
       fields: [{ name: 'experience', label: 'Experience', type: 'textarea' }, { name: 'description', label: 'About you and your business', type: 'textarea' }],
       onSubmit: async (v, formEl) => { await api.post('/broker-requests', v); fill(done, ok('Request sent. An admin will decide.')); await loadMyRequests(formEl.closest('.view')); },
@@ -164,7 +164,8 @@ async function loadMyStore(view, where) {
   const done = h('div');
   fill(where, form({
     id: 'store', submit: 'Save store',
-    fields: ['name', 'description', 'city', 'area', 'phone', 'email'].map((name) => ({ name, label: name[0].toUpperCase() + name.slice(1), value: mine[name] || '' })),
+    fields: [['name', 'Store name'], ['description', 'About the store'], ['city', 'City'], ['area', 'Area'], ['phone', 'Phone (7 to 15 digits)'], ['email', 'E-mail']]
+      .map(([name, label]) => ({ name, label, value: mine[name] || '' })),
     onSubmit: async (v) => { await api.put('/stores/mine', v); fill(done, ok('Store saved.')); await loadStores(view); },
   }), done);
 }
@@ -180,9 +181,13 @@ async function loadQueue(view) {
   const page = await api.get('/admin/broker-requests?limit=10');
   fill(view.querySelector('#broker-queue'), list(page.items, (r) => {
     const problem = h('div');
-    const decide = (what) => attempt(problem, async () => { await api.post(`/admin/broker-requests/${r.id}/${what}`, {}); await loadQueue(view); });
+    const reason = h('input', { name: 'reason', placeholder: 'Reason (needed to reject)', 'aria-label': 'Reason' });
+    const decide = (what) => attempt(problem, async () => {
+      await api.post(`/admin/broker-requests/${r.id}/${what}`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+      await loadQueue(view);
+    });
     return [h('strong', `Request from ${r.user_id}`), ' ', badge(r.status), h('p', r.experience), h('p.muted', r.description),
-      r.status === 'pending' && h('div.row', h('button', { type: 'button', onclick: () => decide('approve') }, 'Approve'),
+      h('div.row', reason, h('button', { type: 'button', onclick: () => decide('approve') }, 'Approve'),
         h('button.danger', { type: 'button', onclick: () => decide('reject') }, 'Reject')), problem];
-  }, 'No requests.'));
+  }, 'No requests waiting.'));
 }
