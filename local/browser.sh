@@ -76,8 +76,10 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 [[ -n $admin_line ]] || { cat "$OUT/server.log" >&2; die "the dev server did not start within 2 minutes"; }
-# "  local admin  EMAIL / PASSWORD   (kept in FILE)"
+# "  local admin  EMAIL / PASSWORD   (kept in FILE)": what a newcomer reads must sign in.
 read -r _ _ admin_email _ admin_password _ <<<"$admin_line"
+kept=$(tr -d '\n' <"$STACK_DIR/local-admin-$stage.txt")
+[[ $admin_password == "$kept" ]] || die "the printed admin password ($admin_password) is not the kept one ($kept)"
 
 BAZAAR_URL="http://127.0.0.1:$port" ADMIN_EMAIL=$admin_email ADMIN_PASSWORD=$admin_password \
   SCREENSHOTS=$OUT/screenshots PLAYWRIGHT_DIR=$BROWSER_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
