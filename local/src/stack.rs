@@ -175,9 +175,9 @@ impl LocalStack {
             scheduled: wiring.scheduled,
         });
         let api = server::api(wiring.routes, &config.stage, &config.clock);
-        let stand_ins = gateways::router(&payments, &base_url, &config.clock)
+        let pages = gateways::router(&payments, &base_url, &config.clock)
             .merge(console::router(config.web_dir.clone()));
-        let app = server::app(api, stand_ins, shared.clone());
+        let app = server::app(api, pages, shared.clone());
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "dev server stopped");
