@@ -37,3 +37,8 @@ cargo test --workspace --locked
 
 step "schema fuzzing (schemathesis)"
 bash local/fuzz.sh
+
+step "browser test: the web console in headless Chromium (local/browser.sh)"
+browser_started=$SECONDS
+bash local/browser.sh
+printf 'browser test took %s s\n' "$((SECONDS - browser_started))"

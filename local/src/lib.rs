@@ -6,6 +6,7 @@
 //! `HttpApi` events declare, queue consumers fed real SQS batches, and scheduled functions fired
 //! on their schedules or on demand. Tests start one stack per test with a fresh stage.
 
+pub mod console;
 pub mod functions;
 pub mod gateways;
 pub mod keys;
@@ -16,6 +17,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod server;
 pub mod stack;
+pub mod summary;
 pub mod template;
 pub mod wiring;
 

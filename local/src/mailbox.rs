@@ -79,11 +79,25 @@ pub async fn sent_mail(http: &reqwest::Client, moto_url: &str) -> anyhow::Result
         .collect())
 }
 
-/// A page listing the sent mail, newest first.
-pub fn page(mail: &[SentMail]) -> String {
-    let rows: String = mail
+/// How many mails the page shows at most: the newest (moto keeps every stage's mail, and a
+/// page of thousands of framed bodies takes seconds to render).
+pub const PAGE_LIMIT: usize = 50;
+
+/// A page listing the sent mail, newest first: only mail to addresses containing `to`
+/// (case-insensitive) when given, and at most [`PAGE_LIMIT`] of them.
+pub fn page(mail: &[SentMail], to: Option<&str>) -> String {
+    let wanted = to.map(str::to_lowercase).filter(|t| !t.is_empty());
+    let matching: Vec<&SentMail> = mail
         .iter()
         .rev()
+        .filter(|m| match &wanted {
+            Some(t) => m.to.iter().any(|a| a.to_lowercase().contains(t)),
+            None => true,
+        })
+        .collect();
+    let rows: String = matching
+        .iter()
+        .take(PAGE_LIMIT)
         .map(|m| {
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><iframe sandbox srcdoc=\"{}\"></iframe></td></tr>",
@@ -94,12 +108,16 @@ pub fn page(mail: &[SentMail]) -> String {
             )
         })
         .collect();
+    let shown = matching.len().min(PAGE_LIMIT);
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sent mail</title>\
          <style>body{{font-family:sans-serif}}td{{vertical-align:top;padding:4px;border-bottom:1px solid #ccc}}\
-         iframe{{width:40em;height:10em;border:0}}</style></head><body><h1>Sent mail ({})</h1>\
+         iframe{{width:40em;height:10em;border:0}}</style></head><body><h1>Sent mail ({shown} of {})</h1>\
+         <form><label>To <input name=\"to\" value=\"{}\" placeholder=\"part of an address\"></label> \
+         <button>Show</button></form>\
          <table><tr><th>To</th><th>From</th><th>Subject</th><th>Body</th></tr>{rows}</table></body></html>",
-        mail.len()
+        matching.len(),
+        escape(to.unwrap_or_default()),
     )
 }
 
@@ -108,4 +126,35 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(n: usize, to: &str) -> SentMail {
+        SentMail {
+            id: n.to_string(),
+            source: "noreply@bazaar.local".into(),
+            subject: format!("mail {n}"),
+            body: format!("<p>code {n:06}</p>"),
+            to: vec![to.into()],
+        }
+    }
+
+    #[test]
+    fn the_page_shows_the_newest_mail_of_one_recipient_when_asked() {
+        let mut sent: Vec<SentMail> = (0..120).map(|n| mail(n, "crowd@example.com")).collect();
+        sent.push(mail(500, "Asha@Example.com"));
+        sent.push(mail(501, "crowd@example.com"));
+
+        let all = page(&sent, None);
+        assert!(all.contains(&format!("Sent mail ({PAGE_LIMIT} of 122)")));
+        assert!(all.contains("mail 501") && !all.contains("mail 3<"));
+
+        let asha = page(&sent, Some("asha@example"));
+        assert!(asha.contains("Sent mail (1 of 1)"), "{asha}");
+        assert!(asha.contains("mail 500") && !asha.contains("mail 501"));
+        assert!(page(&sent, Some("<script>")).contains("value=\"&lt;script&gt;\""));
+    }
 }

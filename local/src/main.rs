@@ -2,7 +2,7 @@
 //! `local/stack.sh` (the README's run command does both), and a few operator commands.
 //!
 //! ```text
-//! bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS]
+//! bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS] [--quiet]
 //! bazaar-local keys                       # a new bazaar/<stage>/keys secret, as JSON
 //! bazaar-local admin --table NAME --email ADDRESS [--password PASSWORD]
 //! ```
@@ -12,8 +12,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use bazaar_identity::bootstrap::ensure_admin;
+use bazaar_identity::bootstrap::{ensure_admin, ensure_admin_with_password};
 use bazaar_identity::store::Store;
+use bazaar_local::summary::{admin_password, admin_password_file};
 use bazaar_local::{LocalStack, StackConfig};
 use bazaar_shared::{AwsClients, Clock};
 use clap::{Args, Parser, Subcommand};
@@ -43,6 +44,9 @@ struct Serve {
     /// Every queue's visibility timeout: how soon a failed message comes back.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     visibility_timeout: u32,
+    /// No log line per request (`RUST_LOG=info,request=off` does the same).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -96,64 +100,39 @@ async fn admin(table: String, email: &str, password: Option<String>) -> anyhow::
 }
 
 async fn serve(args: Serve) -> anyhow::Result<()> {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    bazaar_local::server::set_quiet(args.quiet);
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let repo = manifest.parent().map_or(manifest.join(".."), PathBuf::from);
     let mut config = StackConfig::from_env(repo, &args.stage);
     config.bind = SocketAddr::from(([127, 0, 0, 1], args.port));
     config.provision.visibility_timeout = Some(args.visibility_timeout);
+    let password_file = admin_password_file(&config.stack_dir, &args.stage);
     let stack = LocalStack::start(config).await?;
     let store = Store::new(
         stack.aws.dynamodb.clone(),
         stack.resolver.name_of("IdentityTable")?,
     );
-    let admin = ensure_admin(&store, LOCAL_ADMIN, None, stack.clock.now()).await?;
+    // The same password every run (kept in a git-ignored file), set again on every start so it
+    // works even against stand-ins kept from an earlier run.
+    let password = admin_password(&password_file, bazaar_identity::tokens::random_secret)?;
+    ensure_admin_with_password(&store, LOCAL_ADMIN, password.clone(), stack.clock.now()).await?;
 
-    print_summary(&stack, &args.stage);
-    match admin.generated_password {
-        Some(password) => println!("  local admin {LOCAL_ADMIN} / {password}"),
-        None => println!("  local admin {LOCAL_ADMIN} (existing account)"),
+    bazaar_local::summary::print(&stack, &args.stage);
+    let url = &stack.base_url;
+    println!();
+    println!("  Web console  {url}{}", bazaar_local::console::PATH);
+    println!(
+        "  local admin  {LOCAL_ADMIN} / {password}   (kept in {})",
+        password_file.display()
+    );
+    if !args.quiet {
+        println!(
+            "  (one log line per request; --quiet or RUST_LOG=info,request=off turns them off)"
+        );
     }
     tokio::signal::ctrl_c().await?;
     println!("stopping");
     Ok(())
-}
-
-/// What runs where: every route, queue and schedule, and the local pages.
-fn print_summary(stack: &LocalStack, stage: &str) {
-    let url = &stack.base_url;
-    println!("Bazaar is running (stage {stage}) at {url}");
-    for function in &stack.shared.functions {
-        for route in &function.routes {
-            println!(
-                "  {:<7} {url}{}  -> {}",
-                route.method, route.path, function.logical_id
-            );
-        }
-        for queue in &function.queues {
-            println!(
-                "  queue   {}  -> {}",
-                queue.queue_logical_id, function.logical_id
-            );
-        }
-        for schedule in &function.schedules {
-            println!(
-                "  {}  -> {}  (fire now: curl -X POST {url}/_local/schedules/{})",
-                schedule.expression, function.logical_id, function.logical_id
-            );
-        }
-    }
-    println!("  API docs    {url}/docs   (OpenAPI: {url}/openapi.json)");
-    println!("  sent mail   {url}/_local/mail.html   (JSON: {url}/_local/mail)");
-    println!("  this stack  {url}/_local");
-    let (razorpay, stripe) = (
-        bazaar_local::gateways::RAZORPAY_PATH,
-        bazaar_local::gateways::STRIPE_PATH,
-    );
-    println!(
-        "  Razorpay    {url}{razorpay}   (stand-in; pay an order: POST {razorpay}/_pay/<order id>)"
-    );
-    println!(
-        "  Stripe      {url}{stripe}   (stand-in; checkout pages: {stripe}/_checkout/<session id>)"
-    );
 }
 
 #[cfg(test)]
@@ -183,6 +162,8 @@ mod tests {
             ),
             ("dev", 3000, 5)
         );
+        assert!(!cli.serve.quiet);
+        assert!(parse(&["--quiet"]).unwrap().serve.quiet);
         let cli = parse(&[
             "--port",
             "4000",

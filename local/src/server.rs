@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -10,18 +12,25 @@ use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, any, get, post};
-use bazaar_shared::extract::{Json, Path};
+use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::{ApiError, Clock};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use tower::ServiceExt;
-use tower_http::LatencyUnit;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
 use crate::functions::Route;
 use crate::mailbox;
 use crate::stack::Shared;
+use crate::summary::truncated;
+
+/// Set by `bazaar-local --quiet`: no line per request.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns the per-request log lines off (`true`) or on.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
 
 /// The request id of one request, as API Gateway would assign it.
 #[derive(Clone)]
@@ -135,9 +144,9 @@ fn request_span(request: &Request) -> tracing::Span {
     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
 }
 
-/// The whole dev server: API, docs, local-only pages and the payment gateways' stand-ins
-/// (`crate::gateways`, already mounted under `/_local`).
-pub fn app(api: Router, stand_ins: Router, shared: Arc<Shared>) -> Router {
+/// The whole dev server: API, docs, local-only pages, and `pages`: the payment gateways'
+/// stand-ins (`crate::gateways`, already mounted under `/_local`) and the web console.
+pub fn app(api: Router, pages: Router, shared: Arc<Shared>) -> Router {
     let local = Router::new()
         .route("/_local", get(index))
         .route("/_local/mail", get(mail_json))
@@ -150,26 +159,43 @@ pub fn app(api: Router, stand_ins: Router, shared: Arc<Shared>) -> Router {
     // API Gateway answers 404 for a method the template does not declare on a path, too.
     traced(
         api.merge(local)
-            .merge(stand_ins)
+            .merge(pages)
             .fallback(|| async { ApiError::not_found("No such route.") })
             .method_not_allowed_fallback(|| async { ApiError::not_found("No such route.") }),
     )
 }
 
-/// Every request gets an id and a span; `TraceLayer` logs each response with its status and
-/// latency in that span.
+/// Every request gets an id and a span (the functions' own log lines carry it), and one short
+/// line when answered ([`log_request`]); `TraceLayer` still reports failures (5xx).
 fn traced(router: Router) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(request_span)
-        .on_response(
-            DefaultOnResponse::new()
-                .level(Level::INFO)
-                .latency_unit(LatencyUnit::Millis),
-        );
+        .on_response(());
     // The last layer runs first: the id exists before the span is made.
     router
         .layer(trace)
+        .layer(middleware::from_fn(log_request))
         .layer(middleware::from_fn(assign_request_id))
+}
+
+/// `GET /events/… 200 3ms`: method, path (cut at 60 characters), status, milliseconds, under
+/// the `request` target, so `RUST_LOG=info,request=off` silences it as `--quiet` does. Logged
+/// outside the request's span to stay one short line.
+async fn log_request(request: Request, next: Next) -> Response {
+    if QUIET.load(Ordering::Relaxed) {
+        return next.run(request).await;
+    }
+    let method = request.method().clone();
+    let path = truncated(request.uri().path(), 60);
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "request",
+        "{method} {path} {} {}ms",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
 }
 
 async fn index(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
@@ -184,9 +210,18 @@ async fn mail_json(
     ))
 }
 
-async fn mail_page(State(shared): State<Arc<Shared>>) -> Result<Html<String>, ApiError> {
+/// `?to=` narrows the page to one recipient (part of an address).
+#[derive(serde::Deserialize)]
+struct MailFilter {
+    to: Option<String>,
+}
+
+async fn mail_page(
+    State(shared): State<Arc<Shared>>,
+    Query(filter): Query<MailFilter>,
+) -> Result<Html<String>, ApiError> {
     let mail = mailbox::sent_mail(&shared.http, &shared.moto_url).await?;
-    Ok(Html(mailbox::page(&mail)))
+    Ok(Html(mailbox::page(&mail, filter.to.as_deref())))
 }
 
 async fn fire(

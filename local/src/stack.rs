@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use bazaar_shared::{AwsClients, Clock};
 use tokio::task::JoinHandle;
 
+use crate::console;
 use crate::functions::{FunctionSpec, functions};
 use crate::gateways::{self, PaymentSecrets};
 use crate::provision::{ProvisionOptions, Provisioned, provision};
@@ -42,6 +43,8 @@ pub struct StackConfig {
     pub run_schedules: bool,
     /// Where `local/stack.sh` installed the stand-ins (for the docs page's script).
     pub stack_dir: PathBuf,
+    /// The web console's files, served at `/console/`.
+    pub web_dir: PathBuf,
     /// The clock every function reads; tests pass `Clock::manual(..)` to move time.
     pub clock: Clock,
 }
@@ -65,6 +68,7 @@ impl StackConfig {
             stack_dir: std::env::var_os("BAZAAR_STACK_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| repo.join(".stack")),
+            web_dir: repo.join("web"),
             clock: Clock::system(),
         }
     }
@@ -107,7 +111,7 @@ impl Shared {
             "tables": self.provisioned.tables,
             "queues": self.provisioned.queues,
             "buckets": self.provisioned.buckets,
-            "pages": ["/docs", "/openapi.json", "/_local/mail", "/_local/mail.html", "POST /_local/schedules/{function}"],
+            "pages": ["/console/", "/docs", "/openapi.json", "/_local/mail", "/_local/mail.html", "POST /_local/schedules/{function}"],
             "payment_gateways": {"razorpay": gateways::RAZORPAY_PATH, "stripe": gateways::STRIPE_PATH},
         })
     }
@@ -171,8 +175,9 @@ impl LocalStack {
             scheduled: wiring.scheduled,
         });
         let api = server::api(wiring.routes, &config.stage, &config.clock);
-        let stand_ins = gateways::router(&payments, &base_url, &config.clock);
-        let app = server::app(api, stand_ins, shared.clone());
+        let pages = gateways::router(&payments, &base_url, &config.clock)
+            .merge(console::router(config.web_dir.clone()));
+        let app = server::app(api, pages, shared.clone());
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "dev server stopped");
@@ -219,6 +224,8 @@ fn resolver(
     for (parameter, path) in [
         ("RazorpayBaseUrl", gateways::RAZORPAY_PATH),
         ("StripeBaseUrl", gateways::STRIPE_PATH),
+        // The console is served by this server, so Stripe returns buyers here.
+        ("CorsAllowedOrigin", ""),
     ] {
         parameters
             .entry(parameter.to_owned())

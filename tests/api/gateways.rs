@@ -148,3 +148,44 @@ async fn a_stripe_checkout_session_of_the_stand_in_is_paid_on_its_page() {
         (&json!("paid"), &json!("u1"))
     );
 }
+
+#[tokio::test]
+async fn a_browser_paying_on_the_stand_ins_checkout_page_is_sent_back_to_the_success_url() {
+    let app = spawn_app().await;
+    let buyer = app.quick_users("buyer", 1).await.remove(0);
+    let checkout: Value = app
+        .post_as("/nano/checkout", &buyer.access, json!({"package": "small"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    // The page's form posts as a browser does: it asks for HTML.
+    let paid = browser
+        .post(format!("{}/pay", checkout["url"].as_str().unwrap()))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(paid.status(), 303);
+    // NANO_RETURN_URL: this server (the console's origin), which leads to the console.
+    assert_eq!(
+        paid.headers()["location"],
+        format!("{}/nano/coins?checkout=success", app.base).as_str()
+    );
+    let wallet: Value = app
+        .get_as("/nano/wallet", &buyer.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        wallet["balance"], 100,
+        "credited by the webhook before the redirect"
+    );
+}

@@ -269,3 +269,35 @@ async fn a_password_reset_ends_every_session_and_answers_alike_for_unknown_addre
     assert_eq!(app.get_as("/me", &again.access).await.status(), 401);
     app.sign_in(&user.user_id, &user.email, PASSWORD).await;
 }
+
+#[tokio::test]
+async fn the_local_admin_signs_in_with_the_password_set_at_start_even_when_the_account_existed() {
+    let app = spawn_app().await;
+    let email = fresh_address();
+    let store = app.identity_store();
+    let now = app.stack.clock.now();
+    // A first run made the account with a password nobody remembers.
+    let first = bazaar_identity::bootstrap::ensure_admin(&store, &email, None, now)
+        .await
+        .unwrap();
+    assert!(first.created);
+
+    let again = bazaar_identity::bootstrap::ensure_admin_with_password(
+        &store,
+        &email,
+        "kept in a git-ignored file".to_owned(),
+        now,
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(
+        (again.created, again.user_id.as_str()),
+        (false, first.user_id.as_str())
+    );
+    let admin = app
+        .sign_in(&first.user_id, &email, "kept in a git-ignored file")
+        .await;
+    let me: Value = app.get_as("/me", &admin.access).await.json().await.unwrap();
+    assert!(me["roles"].as_array().unwrap().contains(&json!("admin")));
+}

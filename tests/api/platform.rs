@@ -202,3 +202,49 @@ async fn the_openapi_document_describes_exactly_the_routes_of_the_template() {
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("/openapi.json"));
 }
+
+#[tokio::test]
+async fn the_web_console_is_served_at_console_and_the_root_and_stripes_return_lead_there() {
+    let app = spawn_app().await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str| browser.get(app.url(path)).send();
+
+    let page = get("/console/").await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("<title>Bazaar console</title>")
+    );
+    let script = get("/console/views/tickets.js").await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    for (path, to) in [
+        ("/", "/console/"),
+        ("/console", "/console/"),
+        (
+            "/nano/coins?checkout=success",
+            "/console/?checkout=success#/nano",
+        ),
+    ] {
+        let answer = get(path).await.unwrap();
+        assert!(answer.status().is_redirection(), "{path}");
+        assert_eq!(answer.headers()["location"], to, "{path}");
+    }
+    for outside in [
+        "/console/%2e%2e/Cargo.toml",
+        "/console/views/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/console/.gitignore",
+        "/console/missing.js",
+    ] {
+        assert_eq!(get(outside).await.unwrap().status(), 404, "{outside}");
+    }
+}

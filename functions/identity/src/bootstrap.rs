@@ -33,6 +33,27 @@ pub async fn ensure_admin(
     }
 }
 
+/// [`ensure_admin`], and afterwards the account's password is `password` whether the account
+/// was made now or already existed: the local run command prints a credential that works on
+/// every start, even against stand-ins kept from an earlier run.
+pub async fn ensure_admin_with_password(
+    store: &Store,
+    email: &str,
+    password: String,
+    now: OffsetDateTime,
+) -> anyhow::Result<Bootstrapped> {
+    let done = ensure_admin(store, email, Some(password.clone()), now).await?;
+    if !done.created {
+        let password = NewPassword::parse(password).map_err(|e| anyhow::anyhow!("password {e}"))?;
+        let hash = Passwords::new().hash(&password).await?;
+        store
+            .set_password(&done.user_id, &hash, now)
+            .await
+            .context("setting the admin's password")?;
+    }
+    Ok(done)
+}
+
 async fn promote(
     store: &Store,
     user: UserRecord,

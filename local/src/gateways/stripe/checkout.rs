@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use bazaar_shared::webhook::sign_hex;
 use serde_json::{Value, json};
 
-use super::{Answer, Stripe, WEBHOOK_PATH, internal, no_such};
+use super::{Answer, Refusal, Stripe, WEBHOOK_PATH, internal, no_such};
 use crate::gateways::random_id;
 
 impl Stripe {
@@ -25,16 +26,35 @@ impl Stripe {
 
 /// Completes the session as a paying customer would, and sends `checkout.session.completed`.
 /// Paying a completed session again sends a new event for it (a provider's second event).
-pub(super) async fn pay(State(stripe): State<Arc<Stripe>>, Path(id): Path<String>) -> Answer {
+/// A browser (the checkout page's form, `Accept: text/html`) is then sent to the session's
+/// `success_url`, as Stripe's hosted checkout does; other callers get what was delivered.
+pub(super) async fn pay(
+    State(stripe): State<Arc<Stripe>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let from_browser = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    match complete(&stripe, &id).await {
+        Ok((_, success_url)) if from_browser => Redirect::to(&success_url).into_response(),
+        Ok((answer, _)) => axum::Json(answer).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Pays session `id` and delivers its event: what was delivered, and where to send the payer.
+async fn complete(stripe: &Stripe, id: &str) -> Result<(Value, String), Refusal> {
     let event_id = random_id("evt_", 24).map_err(internal)?;
     let payment_intent = random_id("pi_", 24).map_err(internal)?;
     let created = stripe.webhooks.now();
-    let event = {
+    let (event, success_url) = {
         let mut book = stripe.book();
         let session = book
             .sessions
-            .get_mut(&id)
-            .ok_or_else(|| no_such("checkout.session", &id))?;
+            .get_mut(id)
+            .ok_or_else(|| no_such("checkout.session", id))?;
         session.status = "complete";
         session.payment_status = "paid";
         session.payment_intent.get_or_insert(payment_intent);
@@ -47,14 +67,15 @@ pub(super) async fn pay(State(stripe): State<Arc<Stripe>>, Path(id): Path<String
             "livemode": false,
             "data": {"object": session},
         });
+        let success_url = session.success_url.clone();
         let event = serde_json::to_vec(&event).expect("plain data serialises");
         book.events.insert(event_id.clone(), event.clone());
-        event
+        (event, success_url)
     };
     let mut answer = serde_json::Map::new();
     answer.insert("event_id".into(), event_id.into());
     answer.extend(stripe.deliver(event).await);
-    Ok(axum::Json(Value::Object(answer)))
+    Ok((Value::Object(answer), success_url))
 }
 
 /// Delivers an event again, as Stripe retries: the same bytes, a new `t` and signature.
