@@ -11,6 +11,7 @@ mod identity;
 mod identity_admin;
 mod mailer;
 mod mess;
+mod modules;
 mod nano;
 mod platform;
 mod shop;

@@ -1,5 +1,5 @@
-//! The CloudFormation intrinsics the template uses (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, their
-//! long forms) and `{{resolve:secretsmanager:…}}` dynamic references.
+//! The CloudFormation intrinsics the template uses (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, `!If`
+//! with `AWS::NoValue`, their long forms) and `{{resolve:secretsmanager:…}}` dynamic references.
 
 use std::collections::HashMap;
 
@@ -10,37 +10,66 @@ use serde_norway::Value;
 use super::Resolver;
 
 impl Resolver {
-    /// Resolves every intrinsic inside `value`.
+    /// Resolves every intrinsic inside `value`; `!Ref AWS::NoValue` alone resolves to null.
     pub fn resolve(&self, value: &Value) -> anyhow::Result<Value> {
-        Ok(match value {
+        Ok(self.resolve_present(value)?.unwrap_or(Value::Null))
+    }
+
+    /// `None` when `value` is `AWS::NoValue` (the property or list item is left out).
+    fn resolve_present(&self, value: &Value) -> anyhow::Result<Option<Value>> {
+        Ok(Some(match value {
             Value::Tagged(tagged) => {
                 let tag = tagged.tag.to_string();
-                let text = self.intrinsic(tag.trim_start_matches('!'), &tagged.value)?;
-                Value::String(self.dynamic_references(&text)?)
+                return self.function(tag.trim_start_matches('!'), &tagged.value);
             }
             Value::String(text) => Value::String(self.dynamic_references(text)?),
             Value::Mapping(map) => {
                 if map.len() == 1 {
                     let (k, v) = map.iter().next().expect("one entry");
                     if let Some(name) = k.as_str().and_then(long_form) {
-                        let text = self.intrinsic(name, v)?;
-                        return Ok(Value::String(self.dynamic_references(&text)?));
+                        return self.function(name, v);
                     }
                 }
                 let mut out = serde_norway::Mapping::new();
                 for (k, v) in map {
-                    out.insert(k.clone(), self.resolve(v)?);
+                    if let Some(v) = self.resolve_present(v)? {
+                        out.insert(k.clone(), v);
+                    }
                 }
                 Value::Mapping(out)
             }
-            Value::Sequence(items) => Value::Sequence(
-                items
-                    .iter()
-                    .map(|v| self.resolve(v))
-                    .collect::<anyhow::Result<_>>()?,
-            ),
+            Value::Sequence(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.extend(self.resolve_present(item)?);
+                }
+                Value::Sequence(out)
+            }
             other => other.clone(),
-        })
+        }))
+    }
+
+    /// An intrinsic function: `Fn::If` gives one of its branches (any value), `!Ref
+    /// AWS::NoValue` nothing, the others text.
+    fn function(&self, name: &str, arg: &Value) -> anyhow::Result<Option<Value>> {
+        match name {
+            "If" => match arg {
+                Value::Sequence(parts) if parts.len() == 3 => {
+                    let condition = self.string(&parts[0])?;
+                    if !self.has_condition(&condition) {
+                        bail!("!If {condition}: no such condition");
+                    }
+                    let branch = if self.condition(&condition) { 1 } else { 2 };
+                    self.resolve_present(&parts[branch])
+                }
+                _ => bail!("!If takes [condition, value if true, value if false]"),
+            },
+            "Ref" if arg.as_str() == Some("AWS::NoValue") => Ok(None),
+            _ => {
+                let text = self.intrinsic(name, arg)?;
+                Ok(Some(Value::String(self.dynamic_references(&text)?)))
+            }
+        }
     }
 
     /// Resolves `value` to a string.
@@ -151,6 +180,7 @@ fn long_form(key: &str) -> Option<&'static str> {
         "Fn::GetAtt" => "GetAtt",
         "Fn::Sub" => "Sub",
         "Fn::Join" => "Join",
+        "Fn::If" => "If",
         _ => return None,
     })
 }
