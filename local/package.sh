@@ -24,9 +24,11 @@ STACK_DIR=${BAZAAR_STACK_DIR:-$PWD/.stack}
 export PATH="$STACK_DIR/venv-sam/bin:$PATH"
 export SAM_CLI_TELEMETRY=0
 # One cargo target dir for every function. SAM's Rust builder (rust-cargolambda) builds in the
-# source tree (CodeUri: .) with `cargo lambda build --release --bin <Binary>` and copies
-# <target dir>/lambda/<Binary>/bootstrap, the target dir read from `cargo metadata`, which
-# honours CARGO_TARGET_DIR: each function's build reuses everything the previous ones compiled.
+# source tree (CodeUri: the function's crate) with `cargo lambda build --release --bin <Binary>`
+# and copies <target dir>/lambda/<Binary>/bootstrap, the target dir read from `cargo metadata`,
+# which honours CARGO_TARGET_DIR: each function's build reuses everything the previous ones
+# compiled. --no-cached: SAM's own cache hashes only the CodeUri folder and would miss a change
+# in shared/; cargo's incremental build is the cache.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 
 step "sam validate --lint"
@@ -36,7 +38,7 @@ out=.aws-sam/package
 rm -rf -- "$out"
 mkdir -p -- "$out"
 build() { # build [LOGICAL_ID]: sam build of one function (or all), then zip what was built
-  sam build "$@" --region "$region" --parameter-overrides "Architecture=$architecture"
+  sam build "$@" --no-cached --region "$region" --parameter-overrides "Architecture=$architecture"
   local dir id
   for dir in .aws-sam/build/*/; do
     id=$(basename -- "$dir")
