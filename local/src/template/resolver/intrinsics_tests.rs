@@ -6,22 +6,22 @@ Parameters:
   Stage: { Type: String, Default: dev }
 Resources:
   Dlq:
-Type: AWS::SQS::Queue
-Properties: { QueueName: !Sub "bazaar-${Stage}-dlq" }
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: !Sub "bazaar-${Stage}-dlq" }
   Table:
-Type: AWS::DynamoDB::Table
-Properties: {}
+    Type: AWS::DynamoDB::Table
+    Properties: {}
   Fn:
-Type: AWS::Serverless::Function
-Properties:
-  Environment:
-    Variables:
-      A: !Ref Table
-      B: !GetAtt Dlq.Arn
-      C: { "Fn::Sub": ["${X}-${AWS::Region}", { X: !Ref Stage }] }
-      D: !Ref Dlq
-      E: !Join [":", [a, !Ref Stage]]
-      F: !Sub "{{resolve:secretsmanager:bazaar/${Stage}/keys:SecretString:k}}"
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          A: !Ref Table
+          B: !GetAtt Dlq.Arn
+          C: { "Fn::Sub": ["${X}-${AWS::Region}", { X: !Ref Stage }] }
+          D: !Ref Dlq
+          E: !Join [":", [a, !Ref Stage]]
+          F: !Sub "{{resolve:secretsmanager:bazaar/${Stage}/keys:SecretString:k}}"
 "#;
 
 #[test]
