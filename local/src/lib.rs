@@ -11,6 +11,7 @@ pub mod functions;
 pub mod gateways;
 pub mod keys;
 pub mod mailbox;
+pub mod modules;
 pub mod poller;
 pub mod provision;
 pub mod registry;

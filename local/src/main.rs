@@ -2,7 +2,7 @@
 //! `local/stack.sh` (the README's run command does both), and a few operator commands.
 //!
 //! ```text
-//! bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS] [--quiet]
+//! bazaar-local [--stage NAME] [--port PORT] [--visibility-timeout SECONDS] [--modules LIST] [--quiet]
 //! bazaar-local keys                       # a new bazaar/<stage>/keys secret, as JSON
 //! bazaar-local admin --table NAME --email ADDRESS [--password PASSWORD]
 //! ```
@@ -47,6 +47,10 @@ struct Serve {
     /// No log line per request (`RUST_LOG=info,request=off` does the same).
     #[arg(long, short)]
     quiet: bool,
+    /// Only these marketplaces, comma-separated (bonds,tickets,shop,mess,nano); all when
+    /// absent. Identity, mail and health are always there.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    modules: Option<Vec<String>>,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +111,11 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     config.bind = SocketAddr::from(([127, 0, 0, 1], args.port));
     config.provision.visibility_timeout = Some(args.visibility_timeout);
     let password_file = admin_password_file(&config.stack_dir, &args.stage);
+    if let Some(modules) = &args.modules {
+        config
+            .parameters
+            .extend(bazaar_local::modules::parameters(modules)?);
+    }
     let stack = LocalStack::start(config).await?;
     let store = Store::new(
         stack.aws.dynamodb.clone(),
@@ -182,6 +191,12 @@ mod tests {
             ("demo", 4000, 2)
         );
         assert!(parse(&["--port", "many"]).is_err());
+        assert_eq!(cli.serve.modules, None);
+        let cli = parse(&["--modules", "tickets,bonds"]).unwrap();
+        assert_eq!(
+            cli.serve.modules,
+            Some(vec!["tickets".to_owned(), "bonds".to_owned()])
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub struct StackConfig {
     pub stage: String,
     /// Extra template parameters. `RazorpayBaseUrl` and `StripeBaseUrl` default to this
     /// stack's gateway stand-ins; set them to point the functions elsewhere (a wiremock).
+    /// `<Name>Module: disabled` leaves a marketplace out (see [`crate::modules`]).
     pub parameters: HashMap<String, String>,
     pub aws_endpoint: String,
     pub dynamodb_endpoint: String,
@@ -149,6 +150,8 @@ impl LocalStack {
         let payments = PaymentSecrets::generate()?;
         let template = Template::load(&config.template)?;
         let mut resolver = resolver(&template, &config, &base_url, &payments)?;
+        // Marketplaces switched off by their parameters are not there at all.
+        let template = template.active(&resolver);
         let aws = AwsClients::for_endpoints(
             &config.aws_endpoint,
             &config.dynamodb_endpoint,

@@ -3,6 +3,8 @@
 //! The template is the single source of truth: tables, queues, buckets, SES identities,
 //! functions, their environment, routes, queue sources and schedules all come from here.
 
+#[cfg(test)]
+mod policies_tests;
 mod resolver;
 
 use std::collections::BTreeMap;
@@ -22,6 +24,9 @@ pub struct Template {
     pub parameters: BTreeMap<String, Parameter>,
     #[serde(default)]
     pub globals: Globals,
+    /// Named conditions (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
+    #[serde(default)]
+    pub conditions: BTreeMap<String, Value>,
     pub resources: BTreeMap<String, Resource>,
 }
 
@@ -47,6 +52,8 @@ pub struct Resource {
     pub properties: Value,
     #[serde(default)]
     pub metadata: Value,
+    /// The resource exists only when this named condition holds (a marketplace switched off).
+    pub condition: Option<String>,
 }
 
 pub const TABLE: &str = "AWS::DynamoDB::Table";
@@ -77,6 +84,14 @@ impl Template {
 
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         Ok(serde_norway::from_str(text)?)
+    }
+
+    /// The template as deployed with the resolver's parameters: resources whose `Condition` is
+    /// false are left out, so nothing is provisioned, routed or wired for them.
+    pub fn active(&self, resolver: &Resolver) -> Self {
+        let mut active = self.clone();
+        active.resources.retain(|_, r| resolver.is_active(r));
+        active
     }
 
     /// Logical ids of the resources of one kind, in a stable order.

@@ -12,6 +12,7 @@ mod identity;
 mod identity_admin;
 mod mailer;
 mod mess;
+mod modules;
 mod nano;
 mod outages;
 mod platform;

@@ -1,12 +1,13 @@
 //! Names, ARNs and URLs of one stage's resources: what `!Ref` and `!GetAtt` give.
 
+mod conditions;
 mod intrinsics;
 
 use std::collections::HashMap;
 
 use anyhow::{Context, anyhow, bail};
 
-use super::{BUCKET, FUNCTION, QUEUE, TABLE, Template, name_property};
+use super::{BUCKET, FUNCTION, QUEUE, Resource, TABLE, Template, name_property};
 use intrinsics::scalar;
 
 /// What `!Ref` and `!GetAtt` of one resource give.
@@ -20,6 +21,8 @@ struct Physical {
 #[derive(Debug, Clone)]
 pub struct Resolver {
     params: HashMap<String, String>,
+    /// The template's named conditions, evaluated once with the parameters.
+    conditions: HashMap<String, bool>,
     region: String,
     account: String,
     physical: HashMap<String, Physical>,
@@ -49,14 +52,24 @@ impl Resolver {
         }
         let mut resolver = Self {
             params,
+            conditions: HashMap::new(),
             region: region.to_owned(),
             account: account.to_owned(),
             physical: HashMap::new(),
             queue_urls: HashMap::new(),
             secrets: HashMap::new(),
         };
+        resolver.conditions = resolver.evaluate_conditions(&template.conditions)?;
         let stack = resolver.stack_name();
         for (id, resource) in &template.resources {
+            if let Some(name) = &resource.condition
+                && !resolver.has_condition(name)
+            {
+                bail!("{id} has the condition {name}, which the template does not define");
+            }
+            if !resolver.is_active(resource) {
+                continue;
+            }
             let name = match name_property(&resource.kind).and_then(|p| resource.properties.get(p))
             {
                 Some(expr) => resolver
@@ -80,6 +93,24 @@ impl Resolver {
             Some(stage) => format!("bazaar-{stage}"),
             None => "bazaar".to_owned(),
         }
+    }
+
+    /// Whether a resource exists with these parameters (its `Condition`, if any, holds).
+    /// A condition the template does not define counts as false.
+    pub fn is_active(&self, resource: &Resource) -> bool {
+        resource
+            .condition
+            .as_ref()
+            .is_none_or(|name| self.condition(name))
+    }
+
+    /// The value of a named condition of the template (false when it does not exist).
+    pub fn condition(&self, name: &str) -> bool {
+        self.conditions.get(name).copied().unwrap_or(false)
+    }
+
+    fn has_condition(&self, name: &str) -> bool {
+        self.conditions.contains_key(name)
     }
 
     pub fn region(&self) -> &str {

@@ -68,11 +68,17 @@ impl Outbox {
         batch_put(&self.db, &self.table, items, "parking jobs in the outbox").await
     }
 
-    /// Sends parked jobs to their queues, oldest first, deleting each once SQS has it. The first
-    /// job SQS refuses ends the run (SQS is most likely still away): it and the rest of its page
-    /// are counted as `left` and wait for the next run.
-    pub async fn relay(&self, sqs: &aws_sdk_sqs::Client) -> anyhow::Result<Relayed> {
+    /// Sends parked jobs to their queues, oldest first, deleting each once SQS has it. Only
+    /// `queues` are relayed to (a job for any other queue is left alone: a switched-off
+    /// marketplace's, or a forged item's). The first job SQS refuses ends the run (SQS is most
+    /// likely still away): it and the rest of its page are counted as `left`.
+    pub async fn relay(
+        &self,
+        sqs: &aws_sdk_sqs::Client,
+        queues: &[String],
+    ) -> anyhow::Result<Relayed> {
         let mut relayed = Relayed::default();
+        let mut refused = false;
         let mut start = None;
         loop {
             let page = self
@@ -87,26 +93,37 @@ impl Outbox {
                 .await
                 .context("reading the outbox")?;
             for item in page.items() {
-                if relayed.left == 0 && self.send_one(sqs, item).await? {
-                    relayed.sent += 1;
-                } else {
+                refused = refused || !self.send_one(sqs, queues, item).await?;
+                if refused {
                     relayed.left += 1;
+                } else {
+                    relayed.sent += 1;
                 }
             }
             start = page.last_evaluated_key().cloned();
-            if start.is_none() || relayed.left > 0 || relayed.sent >= RELAY_MAX {
+            if start.is_none() || refused || relayed.sent >= RELAY_MAX {
                 return Ok(relayed);
             }
         }
     }
 
-    /// Sends one parked job; `false` when its queue cannot take it now (it stays parked).
-    async fn send_one(&self, sqs: &aws_sdk_sqs::Client, item: &Item) -> anyhow::Result<bool> {
+    /// Sends one parked job; `false` when its queue cannot take it now (it stays parked). A job
+    /// for a queue not in `queues` stays parked without a try, and counts as sent for the run.
+    async fn send_one(
+        &self,
+        sqs: &aws_sdk_sqs::Client,
+        queues: &[String],
+        item: &Item,
+    ) -> anyhow::Result<bool> {
         let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
         let (Some(sk), Some(queue_url), Some(body)) = (text("sk"), text("queue_url"), text("body"))
         else {
             anyhow::bail!("a malformed outbox item");
         };
+        if !queues.contains(&queue_url) {
+            tracing::warn!(job = %sk, queue = %queue_url, "parked job for a queue this relay does not serve");
+            return Ok(true);
+        }
         if let Err(error) = sqs
             .send_message()
             .queue_url(&queue_url)

@@ -1,5 +1,5 @@
-//! The CloudFormation intrinsics the template uses (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, their
-//! long forms) and `{{resolve:secretsmanager:…}}` dynamic references.
+//! The CloudFormation intrinsics the template uses (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, `!If`
+//! with `AWS::NoValue`, their long forms) and `{{resolve:secretsmanager:…}}` dynamic references.
 
 use std::collections::HashMap;
 
@@ -10,37 +10,66 @@ use serde_norway::Value;
 use super::Resolver;
 
 impl Resolver {
-    /// Resolves every intrinsic inside `value`.
+    /// Resolves every intrinsic inside `value`; `!Ref AWS::NoValue` alone resolves to null.
     pub fn resolve(&self, value: &Value) -> anyhow::Result<Value> {
-        Ok(match value {
+        Ok(self.resolve_present(value)?.unwrap_or(Value::Null))
+    }
+
+    /// `None` when `value` is `AWS::NoValue` (the property or list item is left out).
+    fn resolve_present(&self, value: &Value) -> anyhow::Result<Option<Value>> {
+        Ok(Some(match value {
             Value::Tagged(tagged) => {
                 let tag = tagged.tag.to_string();
-                let text = self.intrinsic(tag.trim_start_matches('!'), &tagged.value)?;
-                Value::String(self.dynamic_references(&text)?)
+                return self.function(tag.trim_start_matches('!'), &tagged.value);
             }
             Value::String(text) => Value::String(self.dynamic_references(text)?),
             Value::Mapping(map) => {
                 if map.len() == 1 {
                     let (k, v) = map.iter().next().expect("one entry");
                     if let Some(name) = k.as_str().and_then(long_form) {
-                        let text = self.intrinsic(name, v)?;
-                        return Ok(Value::String(self.dynamic_references(&text)?));
+                        return self.function(name, v);
                     }
                 }
                 let mut out = serde_norway::Mapping::new();
                 for (k, v) in map {
-                    out.insert(k.clone(), self.resolve(v)?);
+                    if let Some(v) = self.resolve_present(v)? {
+                        out.insert(k.clone(), v);
+                    }
                 }
                 Value::Mapping(out)
             }
-            Value::Sequence(items) => Value::Sequence(
-                items
-                    .iter()
-                    .map(|v| self.resolve(v))
-                    .collect::<anyhow::Result<_>>()?,
-            ),
+            Value::Sequence(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.extend(self.resolve_present(item)?);
+                }
+                Value::Sequence(out)
+            }
             other => other.clone(),
-        })
+        }))
+    }
+
+    /// An intrinsic function: `Fn::If` gives one of its branches (any value), `!Ref
+    /// AWS::NoValue` nothing, the others text.
+    fn function(&self, name: &str, arg: &Value) -> anyhow::Result<Option<Value>> {
+        match name {
+            "If" => match arg {
+                Value::Sequence(parts) if parts.len() == 3 => {
+                    let condition = self.string(&parts[0])?;
+                    if !self.has_condition(&condition) {
+                        bail!("!If {condition}: no such condition");
+                    }
+                    let branch = if self.condition(&condition) { 1 } else { 2 };
+                    self.resolve_present(&parts[branch])
+                }
+                _ => bail!("!If takes [condition, value if true, value if false]"),
+            },
+            "Ref" if arg.as_str() == Some("AWS::NoValue") => Ok(None),
+            _ => {
+                let text = self.intrinsic(name, arg)?;
+                Ok(Some(Value::String(self.dynamic_references(&text)?)))
+            }
+        }
     }
 
     /// Resolves `value` to a string.
@@ -151,6 +180,7 @@ fn long_form(key: &str) -> Option<&'static str> {
         "Fn::GetAtt" => "GetAtt",
         "Fn::Sub" => "Sub",
         "Fn::Join" => "Join",
+        "Fn::If" => "If",
         _ => return None,
     })
 }
@@ -169,60 +199,5 @@ pub(super) fn scalar(value: &Value) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::template::Template;
-
-    const TEMPLATE: &str = r#"
-Parameters:
-  Stage: { Type: String, Default: dev }
-Resources:
-  Dlq:
-    Type: AWS::SQS::Queue
-    Properties: { QueueName: !Sub "bazaar-${Stage}-dlq" }
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties: {}
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Environment:
-        Variables:
-          A: !Ref Table
-          B: !GetAtt Dlq.Arn
-          C: { "Fn::Sub": ["${X}-${AWS::Region}", { X: !Ref Stage }] }
-          D: !Ref Dlq
-          E: !Join [":", [a, !Ref Stage]]
-          F: !Sub "{{resolve:secretsmanager:bazaar/${Stage}/keys:SecretString:k}}"
-"#;
-
-    #[test]
-    fn intrinsics_resolve_to_stage_scoped_names() {
-        let template = Template::parse(TEMPLATE).unwrap();
-        let overrides = HashMap::from([("Stage".to_owned(), "t1".to_owned())]);
-        let mut resolver =
-            Resolver::new(&template, &overrides, "us-east-1", "123456789012").unwrap();
-        resolver.set_queue_url("Dlq", "http://q/123456789012/bazaar-t1-dlq".into());
-        resolver.set_secret("bazaar/t1/keys", serde_json::json!({"k": "s3cret"}));
-        let env = &template.resources["Fn"].properties["Environment"]["Variables"];
-        let vars: HashMap<String, String> = resolver.typed(env).unwrap();
-        assert_eq!(vars["A"], "bazaar-t1-Table");
-        assert_eq!(
-            vars["B"],
-            "arn:aws:sqs:us-east-1:123456789012:bazaar-t1-dlq"
-        );
-        assert_eq!(vars["C"], "t1-us-east-1");
-        assert_eq!(vars["D"], "http://q/123456789012/bazaar-t1-dlq");
-        assert_eq!(vars["E"], "a:t1");
-        assert_eq!(vars["F"], "s3cret");
-        assert_eq!(resolver.queue_by_arn(&vars["B"]), Some("Dlq"));
-    }
-
-    #[test]
-    fn unknown_references_are_errors_not_empty_strings() {
-        let template = Template::parse(TEMPLATE).unwrap();
-        let resolver = Resolver::new(&template, &HashMap::new(), "us-east-1", "1").unwrap();
-        let bad: Value = serde_norway::from_str("!Ref Nope").unwrap();
-        assert!(resolver.string(&bad).is_err());
-    }
-}
+#[path = "intrinsics_tests.rs"]
+mod tests;
