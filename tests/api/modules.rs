@@ -118,6 +118,7 @@ async fn run_with_modules_serves_only_those_marketplaces_and_the_platform() {
         .keys()
         .map(String::as_str)
         .collect();
-    let expected = BTreeSet::from(["BondsTable", "IdempotencyTable", "IdentityTable"]);
+    let platform = ["IdempotencyTable", "IdentityTable", "OutboxTable"];
+    let expected = BTreeSet::from_iter(platform.into_iter().chain(["BondsTable"]));
     assert_eq!(tables, expected);
 }
