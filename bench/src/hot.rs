@@ -19,6 +19,7 @@ pub async fn measure_all(
     stage: &Stage<'_>,
     specs: &[FunctionSpec],
     n: usize,
+    only: &[String],
 ) -> anyhow::Result<Vec<RouteRow>> {
     let env = |binary: &str| -> anyhow::Result<HashMap<String, String>> {
         let spec = specs.iter().find(|s| s.binary == binary);
@@ -109,7 +110,17 @@ pub async fn measure_all(
     ];
     let mut rows = Vec::new();
     let mut booked = Vec::new();
+    let wanted = |binary: &str| {
+        let built = plan.bin_dir.join(binary).exists();
+        if !built {
+            eprintln!("bench: {binary} is not built; its routes are left out");
+        }
+        built && (only.is_empty() || only.iter().any(|o| o == binary))
+    };
     for route in plan_routes.drain(..) {
+        if !wanted(route.binary) {
+            continue;
+        }
         eprintln!("bench: {}", route.name);
         let (row, pass) =
             routes::measure(plan, &route, &env(route.binary)?, &shape, n, &table).await?;
@@ -123,6 +134,7 @@ pub async fn measure_all(
         rows.push(row);
     }
     // Cancel the bookings just made: customer i+1 holds booked[i].
+    let any_booked = !booked.is_empty();
     let booked = Arc::new(booked);
     let cancel = Route {
         name: "cancel POST /bookings/{id}/cancel",
@@ -135,8 +147,11 @@ pub async fn measure_all(
             body: None,
         }),
     };
-    eprintln!("bench: {}", cancel.name);
-    let (row, _) = routes::measure(plan, &cancel, &env("bookings")?, &shape, n - 1, &table).await?;
-    rows.push(row);
+    if wanted("bookings") && any_booked {
+        eprintln!("bench: {}", cancel.name);
+        let (row, _) =
+            routes::measure(plan, &cancel, &env("bookings")?, &shape, n - 1, &table).await?;
+        rows.push(row);
+    }
     Ok(rows)
 }

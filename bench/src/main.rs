@@ -100,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
             &fixtures::Stage::new(&stack, &stage),
             &all,
             args.warm,
+            &args.only,
         )
         .await?
     };

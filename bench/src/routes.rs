@@ -65,39 +65,54 @@ pub fn http_event(shape: &Value, request: &Request) -> Bytes {
     Bytes::from(event.to_string())
 }
 
-/// Runs `binary` and sends it the events of `indexes`; the answers with their timings.
-async fn pass(
-    plan: &Plan,
-    binary: &str,
-    env: &HashMap<String, String>,
-    platform: &Platform,
-    events: impl Iterator<Item = Bytes>,
-) -> anyhow::Result<Pass> {
-    let log = plan.out.join(format!("{binary}.warm.log"));
-    let mut running =
-        process::spawn(&plan.bin_dir.join(binary), binary, env, platform, &log).await?;
-    running.init().await?;
-    let mut out = Pass {
-        took: Vec::new(),
-        bodies: Vec::new(),
-        status: 0,
-    };
-    for event in events {
-        let answer = running
+/// A warm function process and what it answered.
+struct Side {
+    running: process::Running,
+    pass: Pass,
+    binary: String,
+}
+
+impl Side {
+    async fn start(
+        plan: &Plan,
+        binary: &str,
+        env: &HashMap<String, String>,
+    ) -> anyhow::Result<Self> {
+        let log = plan.out.join(format!("{binary}.warm.log"));
+        let path = plan.bin_dir.join(binary);
+        let mut running = process::spawn(&path, binary, env, &plan.platform, &log).await?;
+        running.init().await?;
+        let pass = Pass {
+            took: Vec::new(),
+            bodies: Vec::new(),
+            status: 0,
+        };
+        Ok(Self {
+            running,
+            pass,
+            binary: binary.to_owned(),
+        })
+    }
+
+    /// Sends one event; answers the API Gateway response (status, headers, body).
+    async fn send(&mut self, event: Bytes) -> anyhow::Result<Value> {
+        let answer = self
+            .running
             .emulator
             .invoke(event, Duration::from_secs(30))
             .await?;
         let body: Value = serde_json::from_slice(&answer.body).unwrap_or_default();
-        out.status = body["statusCode"].as_u64().unwrap_or(0) as u16;
-        if !answer.ok || out.status >= 500 {
-            bail!("{binary}: {}", String::from_utf8_lossy(&answer.body));
+        self.pass.status = body["statusCode"].as_u64().unwrap_or(0) as u16;
+        if !answer.ok || self.pass.status >= 500 {
+            bail!("{}: {}", self.binary, String::from_utf8_lossy(&answer.body));
         }
-        out.took.push(answer.took);
+        self.pass.took.push(answer.took);
         let inner = body["body"].as_str().unwrap_or_default();
-        out.bodies
+        self.pass
+            .bodies
             .push(serde_json::from_str(inner).unwrap_or_default());
+        Ok(body)
     }
-    Ok(out)
 }
 
 /// Counts one request's DynamoDB calls (request 0), then times requests 1..=n, then the same
@@ -137,8 +152,9 @@ pub async fn measure(
         );
     }
 
-    let events = (1..=n).map(|i| http_event(shape, &(route.request)(i)));
-    let timed = pass(plan, route.binary, env, &plan.platform, events).await?;
+    // The function and the baseline run side by side, their requests alternating, so both
+    // see the same machine (other builds, DynamoDB Local's JIT and garbage collection).
+    let mut function = Side::start(plan, route.binary, env).await?;
 
     let replay = Request {
         method: "POST",
@@ -148,14 +164,24 @@ pub async fn measure(
     };
     let replay = http_event(shape, &replay);
     let bare_env = HashMap::from([("BASELINE_WARM_UP".to_owned(), warm_table.to_owned())]);
-    let bare = pass(
-        plan,
-        "baseline",
-        &bare_env,
-        &plan.platform,
-        (0..n).map(|_| replay.clone()),
-    )
-    .await?;
+    let mut baseline = Side::start(plan, "baseline", &bare_env).await?;
+    for i in 1..=n {
+        function
+            .send(http_event(shape, &(route.request)(i)))
+            .await?;
+        let answer = baseline.send(replay.clone()).await?;
+        let made = answer["headers"]["x-bench-calls"]
+            .as_str()
+            .unwrap_or_default();
+        if made != calls.len().to_string() {
+            bail!(
+                "{}: the baseline replayed {made} of {} calls",
+                route.name,
+                calls.len()
+            );
+        }
+    }
+    let (timed, bare) = (function.pass, baseline.pass);
 
     let mut took = timed.took.clone();
     took.sort();
