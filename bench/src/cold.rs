@@ -65,6 +65,11 @@ pub async fn measure_all(plan: &Plan, specs: &[FunctionSpec]) -> anyhow::Result<
             .map(|b| b.init_ms.median)
             .unwrap_or(row.init_ms.median);
         row.init_ratio = row.init_ms.median / baseline;
+        let warm = rows
+            .get(1)
+            .map(|b| b.init_ms.median)
+            .unwrap_or(row.init_ms.median);
+        row.init_ratio_warm = row.init_ms.median / warm;
         row.over = report::function_over(&row, subject.kind.starts_with("baseline"));
         rows.push(row);
     }
@@ -132,6 +137,7 @@ async fn measure(plan: &Plan, s: &Subject) -> anyhow::Result<FunctionRow> {
         init_ms: Spread::of(inits),
         init_cpu_ms: Spread::of(cpus).median,
         init_ratio: 1.0,
+        init_ratio_warm: 1.0,
         rss_mb: rss,
         invocations: plan.invocations,
         answers,

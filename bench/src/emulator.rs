@@ -35,11 +35,14 @@ struct Job {
     event: Bytes,
 }
 
+/// Invocations sent and not answered yet: when each was queued, where its answer goes.
+type Waiting = HashMap<String, (Instant, oneshot::Sender<Answer>)>;
+
 #[derive(Clone)]
 struct Shared {
     first_next: watch::Sender<Option<Instant>>,
     jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
-    waiting: Arc<Mutex<HashMap<String, (Instant, oneshot::Sender<Answer>)>>>,
+    waiting: Arc<Mutex<Waiting>>,
     init_error: watch::Sender<Option<String>>,
 }
 

@@ -333,3 +333,29 @@ fn base64(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamodb_json_becomes_attribute_values() {
+        let key = serde_json::json!({"pk": {"S": "EVENT#1"}, "n": {"N": "3"},
+            "tags": {"SS": ["a"]}, "m": {"M": {"ok": {"BOOL": true}}}, "b": {"B": "AQID"}});
+        let item = item(&key);
+        assert_eq!(item["pk"], AttributeValue::S("EVENT#1".into()));
+        assert_eq!(item["n"], AttributeValue::N("3".into()));
+        assert_eq!(item["tags"], AttributeValue::Ss(vec!["a".into()]));
+        assert_eq!(item["b"], AttributeValue::B(Blob::new(vec![1, 2, 3])));
+        assert!(
+            matches!(&item["m"], AttributeValue::M(m) if m["ok"] == AttributeValue::Bool(true))
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_list_of_calls_replays_nothing() {
+        assert!(calls(&Body::Empty).is_empty());
+        assert!(calls(&Body::Text("{}".into())).is_empty());
+        assert_eq!(calls(&Body::Text(r#"[{"target": "x"}]"#.into())).len(), 1);
+    }
+}
