@@ -1,0 +1,157 @@
+//! The hot routes of the issue that this bench drives, with the data they need, and their
+//! round-trip floors (the README's floor table says why each floor is what it is).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use bazaar_local::functions::FunctionSpec;
+use serde_json::json;
+
+use crate::cold::Plan;
+use crate::fixtures::Stage;
+use crate::report::RouteRow;
+use crate::routes::{self, Request, Route};
+
+/// Every route measured, `n` warm invocations each.
+pub async fn measure_all(
+    plan: &Plan,
+    stage: &Stage<'_>,
+    specs: &[FunctionSpec],
+    n: usize,
+    only: &[String],
+) -> anyhow::Result<Vec<RouteRow>> {
+    let env = |binary: &str| -> anyhow::Result<HashMap<String, String>> {
+        let spec = specs.iter().find(|s| s.binary == binary);
+        Ok(spec
+            .with_context(|| format!("{binary} is not in the template"))?
+            .env
+            .clone())
+    };
+    let table = plan.warm_table.clone();
+    let shape = routes::shape(&plan.events)?;
+    eprintln!("bench: signing in {} users", n + 3);
+    let organizer = stage.users("organizer", 1).await?.remove(0);
+    let member = stage.users("member", 1).await?.remove(0);
+    let customers = Arc::new(stage.users("customer", n + 1).await?);
+    let mut event = String::new();
+    for i in 0..10 {
+        event = stage.event(&organizer, &format!("Bench event {i}")).await?;
+    }
+    let event = Arc::new(event);
+
+    let get = |path: String| Request {
+        method: "GET",
+        path,
+        user: None,
+        body: None,
+    };
+    let (e1, e2, c1, c2, c3) = (
+        event.clone(),
+        event.clone(),
+        customers.clone(),
+        customers.clone(),
+        customers.clone(),
+    );
+    let mut plan_routes = vec![
+        Route {
+            name: "health GET /health",
+            binary: "system",
+            floor: 0,
+            request: Box::new(move |_| get("/health".into())),
+        },
+        Route {
+            name: "event detail GET /events/{id}",
+            binary: "events",
+            floor: 1,
+            request: Box::new(move |_| get(format!("/events/{e1}"))),
+        },
+        Route {
+            name: "browse GET /events?limit=20",
+            binary: "events",
+            floor: 1,
+            request: Box::new(move |_| get("/events?limit=20".into())),
+        },
+        Route {
+            name: "book POST /events/{id}/bookings",
+            binary: "bookings",
+            floor: 3,
+            request: Box::new(move |i| Request {
+                method: "POST",
+                path: format!("/events/{e2}/bookings"),
+                user: Some(c1[i].clone()),
+                body: Some(json!({"seats": 1})),
+            }),
+        },
+        Route {
+            name: "my bookings GET /bookings",
+            binary: "bookings",
+            floor: 3,
+            request: Box::new(move |_| Request {
+                method: "GET",
+                path: "/bookings".into(),
+                user: Some(c2[0].clone()),
+                body: None,
+            }),
+        },
+        Route {
+            name: "bond add POST /bonds",
+            binary: "bonds",
+            floor: 3,
+            request: Box::new(move |i| Request {
+                method: "POST",
+                path: "/bonds".into(),
+                user: Some(member.clone()),
+                body: Some(
+                    json!({"denomination": 750, "numbers": [format!("{:06}", 100_000 + i)]}),
+                ),
+            }),
+        },
+    ];
+    let mut rows = Vec::new();
+    let mut booked = Vec::new();
+    let wanted = |binary: &str| {
+        let built = plan.bin_dir.join(binary).exists();
+        if !built {
+            eprintln!("bench: {binary} is not built; its routes are left out");
+        }
+        built && (only.is_empty() || only.iter().any(|o| o == binary))
+    };
+    for route in plan_routes.drain(..) {
+        if !wanted(route.binary) {
+            continue;
+        }
+        eprintln!("bench: {}", route.name);
+        let (row, pass) =
+            routes::measure(plan, &route, &env(route.binary)?, &shape, n, &table).await?;
+        if route.binary == "bookings" && route.name.starts_with("book ") {
+            booked = pass
+                .bodies
+                .iter()
+                .map(|b| b["id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+        }
+        rows.push(row);
+    }
+    // Cancel the bookings just made: customer i+1 holds booked[i].
+    let any_booked = !booked.is_empty();
+    let booked = Arc::new(booked);
+    let cancel = Route {
+        name: "cancel POST /bookings/{id}/cancel",
+        binary: "bookings",
+        floor: 3,
+        request: Box::new(move |i| Request {
+            method: "POST",
+            path: format!("/bookings/{}/cancel", booked[i]),
+            user: Some(c3[i + 1].clone()),
+            body: None,
+        }),
+    };
+    if wanted("bookings") && any_booked {
+        eprintln!("bench: {}", cancel.name);
+        let (row, _) =
+            routes::measure(plan, &cancel, &env("bookings")?, &shape, n - 1, &table).await?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
