@@ -42,45 +42,18 @@ install_playwright() {
     --ignore-scripts --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null
 }
 
-server_binary() {
-  local binary=$TARGET/debug/bazaar-local
-  if [[ ! -x $binary ]]; then
-    log "building bazaar-local"
-    cargo build --locked -q -p bazaar-local
-  fi
-  printf '%s\n' "$binary"
-}
-
 install_chromium
 install_playwright
-binary=$(server_binary)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-stage="b$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p -- "$OUT"
 rm -rf -- "$OUT/screenshots"
-log "dev server on 127.0.0.1:$port (stage $stage); log: $OUT/server.log"
-"$binary" --port "$port" --stage "$stage" --visibility-timeout 1 >"$OUT/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -f -- "$STACK_DIR/local-admin-$stage.txt"
-}
-trap cleanup EXIT
+# shellcheck source=local/dev-server.sh
+source local/dev-server.sh
+start_dev_server b "$OUT" --visibility-timeout 1 || die "the dev server did not start"
+log "dev server at $DEV_URL (stage $DEV_STAGE); log: $DEV_LOG"
+# What a newcomer reads must sign in: the printed password is the kept one.
+kept=$(tr -d '\n' <"$DEV_STACK_DIR/local-admin-$DEV_STAGE.txt")
+[[ $DEV_ADMIN_PASSWORD == "$kept" ]] || die "the printed admin password ($DEV_ADMIN_PASSWORD) is not the kept one ($kept)"
 
-admin_line=
-for _ in $(seq 1 240); do
-  admin_line=$(grep -m1 '^  local admin ' "$OUT/server.log" || true)
-  [[ -n $admin_line ]] && break
-  kill -0 "$server" 2>/dev/null || { cat "$OUT/server.log" >&2; die "the dev server stopped"; }
-  sleep 0.5
-done
-[[ -n $admin_line ]] || { cat "$OUT/server.log" >&2; die "the dev server did not start within 2 minutes"; }
-# "  local admin  EMAIL / PASSWORD   (kept in FILE)": what a newcomer reads must sign in.
-read -r _ _ admin_email _ admin_password _ <<<"$admin_line"
-kept=$(tr -d '\n' <"$STACK_DIR/local-admin-$stage.txt")
-[[ $admin_password == "$kept" ]] || die "the printed admin password ($admin_password) is not the kept one ($kept)"
-
-BAZAAR_URL="http://127.0.0.1:$port" ADMIN_EMAIL=$admin_email ADMIN_PASSWORD=$admin_password \
+BAZAAR_URL=$DEV_URL ADMIN_EMAIL=$DEV_ADMIN_EMAIL ADMIN_PASSWORD=$DEV_ADMIN_PASSWORD \
   SCREENSHOTS=$OUT/screenshots PLAYWRIGHT_DIR=$BROWSER_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
   node tests/browser/console.mjs

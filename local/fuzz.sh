@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Schema fuzzing, a step of `make test`: schemathesis (pinned in the stand-in venv) against the
 # /openapi.json of a local stack of its own (fresh stage, free port, the running stand-ins),
-# every operation, signed in as an admin of that stage. It fails on any 5xx and on any answer
+# every operation, signed in as that stage's local admin (the credential the server prints). It fails on any 5xx and on any answer
 # that its operation does not document (status, content type, headers, body schema).
 #
 # Needs: the stand-ins running and their endpoints exported (local/test.sh does both).
@@ -26,27 +26,13 @@ mkdir -p -- "$OUT"
 
 log() { printf 'fuzz: %s\n' "$*" >&2; }
 
-cargo build --locked --quiet -p bazaar-local
-bin=$TARGET_DIR/debug/bazaar-local
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-stage=fuzz$(python3 -c 'import secrets; print(secrets.token_hex(4))')
-base=http://127.0.0.1:$port
-
-"$bin" --port "$port" --stage "$stage" >"$OUT/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for ((i = 0; i < 120; i++)); do
-  curl -sf -o /dev/null "$base/health" && break
-  kill -0 "$server" 2>/dev/null || { tail -n 30 "$OUT/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -sf -o /dev/null "$base/health" || { log "the local stack did not come up"; exit 1; }
-
-email=fuzz-admin@bazaar.local
-password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
-"$bin" admin --table "bazaar-$stage-identity" --email "$email" --password "$password" >/dev/null
+# shellcheck source=local/dev-server.sh
+source local/dev-server.sh
+start_dev_server fuzz "$OUT" || exit 1
+base=$DEV_URL
+stage=$DEV_STAGE
 token=$(curl -sf -X POST "$base/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\": \"$email\", \"password\": \"$password\"}" |
+  -d "{\"email\": \"$DEV_ADMIN_EMAIL\", \"password\": \"$DEV_ADMIN_PASSWORD\"}" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 log "schemathesis against $base/openapi.json (stage $stage; server log ${OUT#"$PWD"/}/server.log)"
