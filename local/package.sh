@@ -60,7 +60,11 @@ PY
 
 started=$SECONDS
 if [[ -z $functions ]]; then
-  step "sam build (every function, $architecture, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+  # Every crate first, the way sam build will ask for it (local/lambda-build.sh): each crate's
+  # binaries link side by side on both cores, and sam build then finds them all fresh.
+  step "cargo lambda build (every crate, $architecture, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+  bash local/lambda-build.sh "$architecture"
+  step "sam build (every function, $architecture)"
   build
 else
   for id in $functions; do
