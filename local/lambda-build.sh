@@ -31,7 +31,9 @@ fi
 ((${#crates[@]} > 0)) || { echo "lambda-build.sh: no CodeUri in template.yaml" >&2; exit 1; }
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 read -r -a extra <<<"${LAMBDA_BUILD_ARGS:-}"
+mode=(--release) # cargo refuses --release beside another --profile
+[[ " ${extra[*]} " == *" --profile "* ]] && mode=()
 for crate in "${crates[@]}"; do
   printf '    cargo lambda build %s (%s)\n' "$crate" "$architecture"
-  (cd -- "$crate" && cargo lambda build --release "${arch_flag[@]}" --bins --locked "${extra[@]}")
+  (cd -- "$crate" && cargo lambda build "${mode[@]}" "${arch_flag[@]}" --bins --locked "${extra[@]}")
 done

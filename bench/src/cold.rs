@@ -12,7 +12,8 @@ use crate::process::{self, Platform};
 use crate::report::{self, FunctionRow, Spread};
 
 pub struct Plan {
-    pub bin_dir: PathBuf,
+    /// `cargo lambda build`'s output: `<lambda dir>/<binary>/bootstrap`, what `sam build` ships.
+    pub lambda_dir: PathBuf,
     pub events: PathBuf,
     pub out: PathBuf,
     pub runs: usize,
@@ -20,6 +21,13 @@ pub struct Plan {
     pub platform: Platform,
     /// The table the baseline's warm-up call describes (any table does: it opens the connection).
     pub warm_table: String,
+}
+
+impl Plan {
+    /// The deploy artefact of `binary`.
+    pub fn bootstrap(&self, binary: &str) -> PathBuf {
+        self.lambda_dir.join(binary).join("bootstrap")
+    }
 }
 
 /// The binary under test: its name, kind, environment and the events it is warmed with.
@@ -101,7 +109,7 @@ fn samples(dir: &Path) -> anyhow::Result<Vec<Bytes>> {
 }
 
 async fn measure(plan: &Plan, s: &Subject) -> anyhow::Result<FunctionRow> {
-    let binary = plan.bin_dir.join(&s.binary);
+    let binary = plan.bootstrap(&s.binary);
     let log = plan.out.join(format!("{}.log", s.binary));
     let mut inits = Vec::new();
     let mut cpus = Vec::new();

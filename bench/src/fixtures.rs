@@ -53,9 +53,10 @@ impl<'a> Stage<'a> {
             let (store, issuer) = (store.clone(), issuer.clone());
             async move {
                 let user_id = uuid::Uuid::new_v4().simple().to_string();
+                let email = format!("bench-{user_id}@example.com");
                 let account = NewAccount {
                     user_id: user_id.clone(),
-                    email: format!("bench-{user_id}@example.com"),
+                    email: email.clone(),
                     display_name: "Bench User".into(),
                     roles: vec![role],
                     password_hash: "unusable".into(),
@@ -66,7 +67,7 @@ impl<'a> Stage<'a> {
                 store
                     .create_session(&user_id, &session, "unusable", now)
                     .await?;
-                let access = issuer.access_token(&user_id, &[role], &session, now)?;
+                let access = issuer.access_token(&user_id, &email, &[role], &session, now)?;
                 anyhow::Ok(User { access })
             }
         };

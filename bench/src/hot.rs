@@ -111,7 +111,7 @@ pub async fn measure_all(
     let mut rows = Vec::new();
     let mut booked = Vec::new();
     let wanted = |binary: &str| {
-        let built = plan.bin_dir.join(binary).exists();
+        let built = plan.bootstrap(binary).exists();
         if !built {
             eprintln!("bench: {binary} is not built; its routes are left out");
         }

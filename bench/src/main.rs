@@ -21,9 +21,9 @@ use crate::process::Platform;
 #[derive(Parser, Debug)]
 #[command(name = "bazaar-bench")]
 struct Args {
-    /// Where the release binaries are (`<target dir>/<profile>`).
+    /// Where `cargo lambda build` put the bootstraps (`<lambda dir>/<binary>/bootstrap`).
     #[arg(long)]
-    bin_dir: PathBuf,
+    lambda_dir: PathBuf,
     /// The profile they were built with (for the report).
     #[arg(long, default_value = "release")]
     profile: String,
@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)?;
 
     let plan = cold::Plan {
-        bin_dir: args.bin_dir.clone(),
+        lambda_dir: args.lambda_dir.clone(),
         events: repo.join("events"),
         out: args.out.clone(),
         runs: args.runs,

@@ -79,7 +79,7 @@ impl Side {
         env: &HashMap<String, String>,
     ) -> anyhow::Result<Self> {
         let log = plan.out.join(format!("{binary}.warm.log"));
-        let path = plan.bin_dir.join(binary);
+        let path = plan.bootstrap(binary);
         let mut running = process::spawn(&path, binary, env, &plan.platform, &log).await?;
         running.init().await?;
         let pass = Pass {
@@ -132,7 +132,7 @@ pub async fn measure(
     };
     let first = http_event(shape, &(route.request)(0));
     let log = plan.out.join(format!("{}.count.log", route.binary));
-    let binary = plan.bin_dir.join(route.binary);
+    let binary = plan.bootstrap(route.binary);
     let mut running = process::spawn(&binary, route.binary, env, &counted, &log).await?;
     running.init().await?;
     proxy.take(); // the warm-up call of init

@@ -104,6 +104,10 @@ pub struct AccessClaims {
     /// The session (refresh-token family) this token belongs to.
     pub sid: String,
     pub roles: Vec<Role>,
+    /// The account's e-mail address (addresses never change), so a route that mails its caller
+    /// needs no read for it. Absent in tokens issued before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// The authenticated caller of a request.
@@ -114,6 +118,8 @@ pub struct Caller {
     pub session_id: String,
     pub token_id: String,
     pub expires_at: i64,
+    /// From the token; see [`IdentityClient::email_of_caller`] for the address itself.
+    pub email: Option<String>,
 }
 
 impl Caller {
@@ -193,6 +199,7 @@ impl TokenVerifier {
             session_id: claims.sid,
             token_id: claims.jti,
             expires_at: claims.exp,
+            email: claims.email,
         })
     }
 }

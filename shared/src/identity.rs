@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::auth::Role;
+use crate::auth::{Caller, Role};
 use crate::dynamo::{Item, attr, to_item};
+use crate::error::ApiError;
 
 /// The identity table's keys (single-table design; see `functions/identity/src/store`).
 pub mod keys {
@@ -124,6 +125,18 @@ impl IdentityClient {
         item.map(crate::dynamo::from_item)
             .transpose()
             .context("decoding an account's contact")
+    }
+
+    /// The caller's own address, without a read: the access token names it, and its session was
+    /// found live by the token check (disabling an account revokes its sessions). A token issued
+    /// before tokens named the address falls back to [`Self::email_of`].
+    pub async fn email_of_caller(&self, caller: &Caller) -> Result<String, ApiError> {
+        if let Some(email) = &caller.email {
+            return Ok(email.clone());
+        }
+        self.email_of(&caller.user_id)
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("Your account is no longer active.".into()))
     }
 
     /// The e-mail address of an active account, if there is one.

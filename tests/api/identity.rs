@@ -113,6 +113,7 @@ fn claims(app_user: &str, typ: &str, iss: &str, aud: &str, offset: i64) -> Acces
         typ: typ.into(),
         sid: "forged".into(),
         roles: vec![bazaar_shared::auth::Role::Admin],
+        email: None,
     }
 }
 

@@ -455,7 +455,7 @@ impl TestApp {
                     .await
                     .unwrap();
                 let access = issuer
-                    .access_token(&user_id, roles, &session_id, now)
+                    .access_token(&user_id, &email, roles, &session_id, now)
                     .unwrap();
                 TestUser {
                     user_id,

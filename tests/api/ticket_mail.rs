@@ -3,8 +3,12 @@
 
 use std::collections::HashMap;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bazaar_shared::auth::AccessClaims;
 use bazaar_shared::{Clock, Env, Init};
 use bazaar_tickets::notices::NotifyBookers;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, TestUser, spawn_app};
@@ -160,4 +164,29 @@ async fn the_day_before_reminder_fired_twice_mails_each_booker_once() {
     assert_eq!(counts[&customers[1].email], 1, "{counts:?}");
     assert_eq!(counts[&customers[2].email], 0, "{far} is five days away");
     assert_eq!(app.event(&soon).await["available"], 98);
+}
+
+/// The address for a confirmation comes from the access token, with no read; a token issued
+/// before tokens carried it (no `email` claim) still books, and the confirmation still arrives.
+#[tokio::test]
+async fn the_confirmation_goes_to_the_address_in_the_token_or_the_account_without_one() {
+    let app = spawn_app().await;
+    let customers = app.quick_users("customer", 2).await;
+    let payload = customers[1].access.split('.').nth(1).unwrap();
+    let mut claims: AccessClaims =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(claims.email.as_deref(), Some(customers[1].email.as_str()));
+    claims.email = None;
+    let key = EncodingKey::from_ed_pem(app.keys()["jwt_private_key"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let older = TestUser {
+        access: jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).unwrap(),
+        ..customers[1].clone()
+    };
+    booked_event(&app, &[customers[0].clone(), older.clone()], 48).await;
+    let confirmations = app
+        .settled_mail(&customers, "Your booking for Rust Meetup")
+        .await;
+    assert_eq!(confirmations[&customers[0].email], 1, "{confirmations:?}");
+    assert_eq!(confirmations[&older.email], 1, "{confirmations:?}");
 }

@@ -100,7 +100,7 @@ fn token_pair(
     let access_token =
         state
             .issuer
-            .access_token(&user.user_id, &roles, &refresh.session_id, now)?;
+            .access_token(&user.user_id, &user.email, &roles, &refresh.session_id, now)?;
     Ok(TokenPair {
         access_token,
         refresh_token: refresh.encode(),

@@ -42,6 +42,7 @@ impl TokenIssuer {
     pub fn access_token(
         &self,
         user_id: &str,
+        email: &str,
         roles: &[Role],
         session_id: &str,
         now: OffsetDateTime,
@@ -58,6 +59,7 @@ impl TokenIssuer {
             typ: ACCESS_TOKEN_TYPE.to_owned(),
             sid: session_id.to_owned(),
             roles: roles.to_vec(),
+            email: Some(email.to_owned()),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::EdDSA),
@@ -169,7 +171,7 @@ mod tests {
             TokenIssuer::from_env(&init(&[("JWT_PRIVATE_KEY", TEST_PRIVATE_KEY)]).env).unwrap();
         let now = bazaar_shared::Clock::system().now() - time::Duration::seconds(60);
         let token = issuer
-            .access_token("u1", &[Role::Member], "s1", now)
+            .access_token("u1", "u1@example.com", &[Role::Member], "s1", now)
             .unwrap();
         let verifier = TokenVerifier::new(
             DecodingKey::from_ed_pem(TEST_PUBLIC_KEY.as_bytes()).unwrap(),
@@ -179,6 +181,7 @@ mod tests {
         assert_eq!(claims.iat, now.unix_timestamp());
         assert_eq!(claims.exp, now.unix_timestamp() + ACCESS_TTL_SECS);
         assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("u1", "s1"));
+        assert_eq!(claims.email.as_deref(), Some("u1@example.com"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bazaar_shared::ApiError;
-use bazaar_shared::auth::Authorized;
+use bazaar_shared::auth::{Authorized, Caller};
 use bazaar_shared::error::FieldError;
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::pagination::{Page, PageQuery};
@@ -84,14 +84,11 @@ pub(crate) async fn mail_customer(state: &OrdersState, order: &OrderRecord, emai
 
 async fn checkout(
     state: &OrdersState,
-    user_id: &str,
+    caller: &Caller,
     lines: &[LineRequest],
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let email = state
-        .identity
-        .email_of(user_id)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("Your account is no longer active.".into()))?;
+    let user_id = caller.user_id.as_str();
+    let email = state.identity.email_of_caller(caller).await?;
     let ids: Vec<String> = lines.iter().map(|l| l.product_id.clone()).collect();
     let products = state.store.products(&ids).await?;
     let (priced, currency) = match price_lines(lines, &products) {
@@ -133,7 +130,7 @@ pub(crate) async fn place_order(
     let fingerprint = replay::fingerprint(&["place-order", &request]);
     let scope = format!("shop:order:{user_id}");
     replay::once(&state.replays, &scope, &key, fingerprint, || {
-        checkout(&state, &user_id, &lines)
+        checkout(&state, customer.caller(), &lines)
     })
     .await
 }

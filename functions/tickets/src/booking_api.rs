@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bazaar_shared::ApiError;
-use bazaar_shared::auth::Authorized;
+use bazaar_shared::auth::{Authorized, Caller};
 use bazaar_shared::extract::{Json, Path, Query};
 use bazaar_shared::mail::{MailJob, MailMessage};
 use bazaar_shared::pagination::{Page, PageQuery};
@@ -99,15 +99,12 @@ async fn confirm(state: &BookingsState, email: &str, booking: &BookingRecord, ev
 
 async fn make_booking(
     state: &BookingsState,
-    user_id: &str,
+    caller: &Caller,
     event_id: &str,
     seats: u32,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let email = state
-        .identity
-        .email_of(user_id)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("Your account is no longer active.".into()))?;
+    let user_id = caller.user_id.as_str();
+    let email = state.identity.email_of_caller(caller).await?;
     for _ in 0..PRICE_ATTEMPTS {
         let Some(event) = state.store.event(event_id).await? else {
             return Err(BookError::NotFound.into());
@@ -155,7 +152,7 @@ pub(crate) async fn book(
         &format!("tickets:book:{user_id}"),
         &key,
         fingerprint,
-        || make_booking(&state, &user_id, &event_id, seats),
+        || make_booking(&state, customer.caller(), &event_id, seats),
     )
     .await
 }

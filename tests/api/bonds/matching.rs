@@ -187,7 +187,8 @@ async fn the_scheduled_matcher_finds_a_bond_the_add_check_never_saw_and_records_
         &winning[7],
         time::OffsetDateTime::now_utc(),
     );
-    bonds_store(&app).put_bonds(&[bond]).await.unwrap();
+    let stored = bonds_store(&app).add_bonds(&[bond]).await.unwrap();
+    assert_eq!(stored, [true]);
     assert!(wins_of(&app, &user).await.is_empty());
 
     let report = app.stack.fire("MatchNewBondsFunction").await.unwrap();

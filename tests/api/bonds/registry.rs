@@ -1,10 +1,55 @@
 //! The bond registry: add, list, change, delete; owners only.
 
+use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use super::add_bonds;
 use crate::conflicts::ConflictProxy;
 use crate::support::{dynamodb_local, spawn_app, spawn_app_with};
+
+/// Registration is one conditional put per bond, never a read and then a write: of eight
+/// requests adding the same numbers at once, each number is added by exactly one, the others
+/// call it already registered, and the owner holds it once.
+#[tokio::test]
+async fn the_same_numbers_added_at_once_are_added_exactly_once() {
+    let app = spawn_app().await;
+    let user = app.quick_users("member", 1).await.remove(0);
+    let numbers: Vec<String> = (0..5).map(|i| format!("{:06}", 700_000 + i)).collect();
+    let answers = join_all((0..8).map(|_| add_bonds(&app, &user, 750, &numbers))).await;
+    for number in &numbers {
+        let added = answers
+            .iter()
+            .filter(|a| {
+                a["added"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|b| b["number"] == **number)
+            })
+            .count();
+        let already = answers
+            .iter()
+            .filter(|a| {
+                a["already_registered"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(number))
+            })
+            .count();
+        assert_eq!((added, already), (1, 7), "{number}: {answers:?}");
+    }
+    let page: Value = app
+        .get_as("/bonds?denomination=750&limit=100", &user.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        numbers.len(),
+        "{page}"
+    );
+}
 
 #[tokio::test]
 async fn bonds_are_added_listed_by_denomination_changed_and_deleted_with_leading_zeros_kept() {

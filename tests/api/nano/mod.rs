@@ -227,7 +227,7 @@ pub async fn buyer_and_worker(app: &TestApp) -> TestUser {
         .unwrap();
     TestUser {
         access: issuer
-            .access_token(&user_id, &roles, &session_id, now)
+            .access_token(&user_id, &account.email, &roles, &session_id, now)
             .unwrap(),
         user_id,
         email: account.email,

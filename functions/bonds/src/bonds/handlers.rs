@@ -41,19 +41,21 @@ pub(super) async fn add_bonds(
     Json(body): Json<NewBondsBody>,
 ) -> Result<(StatusCode, Json<Added>), ApiError> {
     let new = body.parse(&state.denominations)?;
-    let numbers: Vec<String> = new.numbers.iter().map(|n| n.as_str().to_owned()).collect();
-    let held = state
-        .store()
-        .held(&caller.user_id, new.denomination, &numbers)
-        .await?;
-    let (already, fresh): (Vec<String>, Vec<String>) =
-        numbers.into_iter().partition(|n| held.contains(n));
     let now = state.clock.now();
-    let bonds: Vec<BondRecord> = fresh
+    let wanted: Vec<BondRecord> = new
+        .numbers
         .iter()
-        .map(|n| BondRecord::new(&caller.user_id, new.denomination, n, now))
+        .map(|n| BondRecord::new(&caller.user_id, new.denomination, n.as_str(), now))
         .collect();
-    state.store().put_bonds(&bonds).await?;
+    let stored = state.store().add_bonds(&wanted).await?;
+    let (mut bonds, mut already) = (Vec::new(), Vec::new());
+    for (bond, stored) in wanted.into_iter().zip(stored) {
+        if stored {
+            bonds.push(bond);
+        } else {
+            already.push(bond.number);
+        }
+    }
     let past_wins = past_wins(&state, &bonds).await?;
     Ok((
         StatusCode::CREATED,

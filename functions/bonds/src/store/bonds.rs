@@ -1,17 +1,19 @@
 //! Registered bonds: one item per (owner, denomination, number), indexed by number for
 //! matching and by day of addition for the scheduled matcher.
 
-use std::collections::HashSet;
-
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use bazaar_shared::dynamo::{
-    Item, batch_get, batch_put, from_items, item_at, put_new, string, transact,
+    Item, from_items, is_condition_failed, item_at, put_new, string, transact,
 };
+use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::keys::{self, ADDED_SHARDS};
 use super::{Store, StorePage};
 use crate::model::BondRecord;
+
+/// Conditional puts of one registration under way at once (a registration has 1 to 100 bonds).
+const PUT_CONCURRENCY: usize = 16;
 
 /// Why a bond's number was not changed.
 #[derive(Debug, thiserror::Error)]
@@ -28,29 +30,33 @@ pub enum ChangeNumberError {
 }
 
 impl Store {
-    /// Which of `numbers` (of one denomination) the user already holds.
-    pub async fn held(
-        &self,
-        user_id: &str,
-        denomination: u32,
-        numbers: &[String],
-    ) -> anyhow::Result<HashSet<String>> {
-        let keys = numbers
-            .iter()
-            .map(|number| keys::bond_key(user_id, denomination, number))
-            .collect();
-        let items = batch_get(&self.db, &self.table, keys, "reading held bonds").await?;
-        let held: Vec<BondRecord> = from_items(items).context("decoding held bonds")?;
-        Ok(held.into_iter().map(|b| b.number).collect())
-    }
-
-    /// Stores bonds (unconditionally) without checking them against draws.
-    pub async fn put_bonds(&self, bonds: &[BondRecord]) -> anyhow::Result<()> {
-        let items = bonds
-            .iter()
-            .map(|bond| item_at(keys::bond_keys(bond), bond))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        batch_put(&self.db, &self.table, items, "storing bonds").await
+    /// Registers each bond its owner does not hold yet, without checking it against draws: one
+    /// conditional put per bond (no read first), at most [`PUT_CONCURRENCY`] under way, so of
+    /// two requests adding the same number at once exactly one stores it, and a bond held
+    /// already keeps its date. Whether each of `bonds` was stored, in order.
+    pub async fn add_bonds(&self, bonds: &[BondRecord]) -> anyhow::Result<Vec<bool>> {
+        let put = |bond: &BondRecord| {
+            let item = item_at(keys::bond_keys(bond), bond);
+            async move {
+                let stored = self
+                    .db
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item?))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .send()
+                    .await;
+                match stored {
+                    Ok(_) => Ok(true),
+                    Err(error) if is_condition_failed(&error) => Ok(false),
+                    Err(error) => Err(anyhow::Error::from(error).context("storing a bond")),
+                }
+            }
+        };
+        stream::iter(bonds.iter().map(put))
+            .buffered(PUT_CONCURRENCY)
+            .try_collect()
+            .await
     }
 
     pub async fn bond(
