@@ -1,5 +1,8 @@
 //! The round-trip counter: an HTTP proxy in front of DynamoDB Local that records every request
-//! a function sends (its `X-Amz-Target` operation and JSON body) and forwards it unchanged.
+//! a function sends (its `X-Amz-Target` operation and JSON body) and forwards it unchanged. A
+//! second one, sharing the record, stands in front of moto for the SQS calls (`SendMessage` of a
+//! confirmation, say): they are not DynamoDB round trips, but the bare replay makes them too,
+//! so a route that queues a job is compared with bare calls that queue it as well.
 //!
 //! Counting on the wire, not inside the SDK, counts exactly the round trips DynamoDB would see
 //! (an SDK retry is one more), and needs no measuring code in the functions: a function under
@@ -11,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -41,13 +44,32 @@ impl Drop for CountingProxy {
 impl CountingProxy {
     pub async fn start(upstream: &str) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
         let shared = Shared {
             upstream: upstream.trim_end_matches('/').to_owned(),
             http: reqwest::Client::new(),
             calls: Arc::default(),
         };
         let calls = shared.calls.clone();
+        Self::serve(listener, shared, calls).await
+    }
+
+    /// Another proxy, in front of `upstream`, recording into the same list as `self`.
+    pub async fn beside(&self, upstream: &str) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let shared = Shared {
+            upstream: upstream.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+            calls: self.calls.clone(),
+        };
+        Self::serve(listener, shared, self.calls.clone()).await
+    }
+
+    async fn serve(
+        listener: tokio::net::TcpListener,
+        shared: Shared,
+        calls: Arc<Mutex<Vec<Call>>>,
+    ) -> anyhow::Result<Self> {
+        let url = format!("http://{}", listener.local_addr()?);
         let app = Router::new().fallback(forward).with_state(shared);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -61,7 +83,13 @@ impl CountingProxy {
     }
 }
 
-async fn forward(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn forward(
+    State(shared): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let target = headers
         .get("x-amz-target")
         .and_then(|t| t.to_str().ok())
@@ -73,7 +101,11 @@ async fn forward(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) 
         .lock()
         .expect("not poisoned")
         .push(json!({"target": target, "body": recorded}));
-    let mut request = shared.http.post(&shared.upstream).body(body);
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut request = shared
+        .http
+        .request(method, format!("{}{path}", shared.upstream))
+        .body(body);
     for (name, value) in &headers {
         if name != "host" && name != "content-length" {
             request = request.header(name, value);
@@ -95,8 +127,20 @@ async fn forward(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) 
     }
 }
 
-/// `DynamoDB_20120810.GetItem` → `GetItem`.
+/// `DynamoDB_20120810.GetItem` → `GetItem`; `AmazonSQS.SendMessage` → `SQS SendMessage`.
 pub fn operation(call: &Call) -> String {
     let target = call["target"].as_str().unwrap_or_default();
-    target.rsplit('.').next().unwrap_or(target).to_owned()
+    let op = target.rsplit('.').next().unwrap_or(target);
+    if is_dynamodb(call) {
+        op.to_owned()
+    } else {
+        format!("SQS {op}")
+    }
+}
+
+/// Whether `call` went to DynamoDB (the round trips a floor counts).
+pub fn is_dynamodb(call: &Call) -> bool {
+    call["target"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("DynamoDB_"))
 }

@@ -126,8 +126,10 @@ pub async fn measure(
     warm_table: &str,
 ) -> anyhow::Result<(RouteRow, Pass)> {
     let proxy = CountingProxy::start(&plan.platform.dynamodb_endpoint).await?;
+    let queues = proxy.beside(&plan.platform.aws_endpoint).await?;
     let counted = Platform {
         dynamodb_endpoint: proxy.url.clone(),
+        aws_endpoint: queues.url.clone(),
         ..plan.platform.clone()
     };
     let first = http_event(shape, &(route.request)(0));
@@ -141,7 +143,17 @@ pub async fn measure(
         .invoke(first, Duration::from_secs(30))
         .await?;
     drop(running);
-    let calls = proxy.take();
+    // Only SQS calls are replayed besides DynamoDB's (nothing else is on a hot route).
+    let calls: Vec<_> = proxy
+        .take()
+        .into_iter()
+        .filter(|c| {
+            proxy::is_dynamodb(c)
+                || c["target"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("AmazonSQS."))
+        })
+        .collect();
     let status: Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     let status = status["statusCode"].as_u64().unwrap_or(0);
     if !(200..300).contains(&status) {
@@ -199,7 +211,7 @@ pub async fn measure(
         bare_p50_ms: bare_p50,
         bare_p99_ms: report::percentile(&bare_took, 99.0),
         ratio: if bare_p50 > 0.0 { p50 / bare_p50 } else { 0.0 },
-        round_trips: calls.len(),
+        round_trips: calls.iter().filter(|c| proxy::is_dynamodb(c)).count(),
         calls: calls.iter().map(proxy::operation).collect(),
         floor: route.floor,
         over: Vec::new(),

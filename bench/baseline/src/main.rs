@@ -5,7 +5,8 @@
 //! `BASELINE_WARM_UP=<table>` makes one `DescribeTable` during init, as a function's
 //! `.warming(table)` does. A request whose body is a JSON array of recorded DynamoDB calls
 //! (`[{"target": "DynamoDB_20120810.GetItem", "body": {...}}]`, what the bench's counting proxy
-//! saw a function make) makes the same calls, bare, before answering (`replay`).
+//! saw a function make, and the SQS `SendMessage` calls beside them) makes the same calls, bare,
+//! before answering (`replay`).
 
 mod replay;
 
@@ -32,12 +33,12 @@ async fn main() -> Result<(), Error> {
         let call = clients.dynamodb.describe_table().table_name(table).send();
         let _ = tokio::time::timeout(Duration::from_secs(2), call).await;
     }
-    let dynamodb = clients.dynamodb.clone();
+    let (dynamodb, sqs) = (clients.dynamodb.clone(), clients.sqs.clone());
     lambda_http::run(service_fn(move |request: Request| {
-        let dynamodb = dynamodb.clone();
+        let (dynamodb, sqs) = (dynamodb.clone(), sqs.clone());
         async move {
             let calls = replay::calls(request.body());
-            let made = replay::make(&dynamodb, &calls).await;
+            let made = replay::make(&dynamodb, &sqs, &calls).await;
             Response::builder()
                 .status(200)
                 .header("x-bench-calls", made.to_string())
@@ -52,7 +53,7 @@ async fn main() -> Result<(), Error> {
 struct Clients {
     dynamodb: aws_sdk_dynamodb::Client,
     _s3: aws_sdk_s3::Client,
-    _sqs: aws_sdk_sqs::Client,
+    sqs: aws_sdk_sqs::Client,
     _ses: aws_sdk_sesv2::Client,
 }
 
@@ -65,7 +66,7 @@ impl Clients {
         Self {
             dynamodb: aws_sdk_dynamodb::Client::new(config),
             _s3: aws_sdk_s3::Client::from_conf(s3),
-            _sqs: aws_sdk_sqs::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
             _ses: aws_sdk_sesv2::Client::new(config),
         }
     }

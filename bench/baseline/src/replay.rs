@@ -1,5 +1,7 @@
 //! Replays recorded DynamoDB calls (their JSON wire form) through the SDK client, so the bench
-//! can set a function's request beside the same calls made with nothing around them.
+//! can set a function's request beside the same calls made with nothing around them; and the
+//! SQS `SendMessage` a route makes (its job), so a route that queues one is not compared with
+//! bare calls that do not.
 //!
 //! Only what Bazaar's stores send is mapped: `GetItem`, `Query`, `Scan`, `PutItem`,
 //! `UpdateItem`, `DeleteItem`, `BatchGetItem`, `BatchWriteItem` (puts), `TransactGetItems`,
@@ -30,16 +32,38 @@ pub fn calls(body: &Body) -> Vec<Value> {
 }
 
 /// Makes every call in order; answers how many were sent (errors included).
-pub async fn make(db: &Client, calls: &[Value]) -> usize {
+pub async fn make(db: &Client, sqs: &aws_sdk_sqs::Client, calls: &[Value]) -> usize {
     let mut made = 0;
     for call in calls {
-        let op = call["target"].as_str().unwrap_or("");
-        let op = op.rsplit('.').next().unwrap_or(op);
-        if one(db, op, &call["body"]).await {
+        let target = call["target"].as_str().unwrap_or("");
+        let op = target.rsplit('.').next().unwrap_or(target);
+        let sent = if target.starts_with("AmazonSQS.") {
+            queue(sqs, op, &call["body"]).await
+        } else {
+            one(db, op, &call["body"]).await
+        };
+        if sent {
             made += 1;
         }
     }
     made
+}
+
+/// An SQS call a route makes (a job queued for the mailer or a worker): `SendMessage` only.
+async fn queue(sqs: &aws_sdk_sqs::Client, op: &str, b: &Value) -> bool {
+    if op != "SendMessage" {
+        return false;
+    }
+    let _ = sqs
+        .send_message()
+        .set_queue_url(text(b, "QueueUrl"))
+        .set_message_body(text(b, "MessageBody"))
+        .set_delay_seconds(b["DelaySeconds"].as_i64().map(|n| n as i32))
+        .set_message_group_id(text(b, "MessageGroupId"))
+        .set_message_deduplication_id(text(b, "MessageDeduplicationId"))
+        .send()
+        .await;
+    true
 }
 
 async fn one(db: &Client, op: &str, b: &Value) -> bool {
