@@ -45,6 +45,7 @@ if [[ -n ${BAZAAR_BENCH_ONLY:-} ]]; then
     [[ " ${crates[*]} " == *" $crate "* ]] || crates+=("$crate")
   done
   rebuilt=${BAZAAR_BENCH_ONLY%%,*}
+  export LAMBDA_BUILD_BINS="baseline ${BAZAAR_BENCH_ONLY//,/ }"
   set -- --only "$BAZAAR_BENCH_ONLY" "$@"
 else
   mapfile -t -O 1 crates < <(sed -n 's/^ *CodeUri: *\(functions\/[a-z_-]*\) *$/\1/p' template.yaml | sort -u)
@@ -60,7 +61,7 @@ if [[ ${BAZAAR_BENCH_REBUILD:-1} == 1 ]]; then
   # recompiles that crate as an edit would) and the relink of its crate's binaries.
   touch "$(ls functions/*/src/"${rebuilt//-/_}".rs | head -n 1)"
   start=$SECONDS
-  bash local/lambda-build.sh x86_64 "$(crate_of "$rebuilt")"
+  LAMBDA_BUILD_BINS=${LAMBDA_BUILD_BINS:+$rebuilt} bash local/lambda-build.sh x86_64 "$(crate_of "$rebuilt")"
   rebuild_secs=$((SECONDS - start))
 fi
 cargo build --locked -p bazaar-bench

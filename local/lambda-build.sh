@@ -13,7 +13,9 @@
 #
 # Needs cargo-lambda on PATH (local/stack.sh install puts it in $STACK_DIR/venv-sam/bin).
 # Bootstraps land in $CARGO_TARGET_DIR/lambda/<binary>/bootstrap (or --lambda-dir in
-# LAMBDA_BUILD_ARGS); LAMBDA_BUILD_ARGS adds cargo flags, e.g. "--profile thin".
+# LAMBDA_BUILD_ARGS); LAMBDA_BUILD_ARGS adds cargo flags, e.g. "--profile thin"; LAMBDA_BUILD_BINS
+# builds only those binaries (the same artefacts: the package selection, so the features, is
+# the same).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,6 +36,16 @@ read -r -a extra <<<"${LAMBDA_BUILD_ARGS:-}"
 mode=(--release) # cargo refuses --release beside another --profile
 [[ " ${extra[*]} " == *" --profile "* ]] && mode=()
 for crate in "${crates[@]}"; do
-  printf '    cargo lambda build %s (%s)\n' "$crate" "$architecture"
-  (cd -- "$crate" && cargo lambda build "${mode[@]}" "${arch_flag[@]}" --bins --locked "${extra[@]}")
+  # LAMBDA_BUILD_BINS (space-separated) narrows the build to those binaries of each crate.
+  bins=()
+  for bin in ${LAMBDA_BUILD_BINS:-}; do
+    grep -q "^name = \"$bin\"" "$crate/Cargo.toml" && bins+=(--bin "$bin")
+  done
+  if [[ -n ${LAMBDA_BUILD_BINS:-} ]]; then
+    ((${#bins[@]} > 0)) || continue
+  else
+    bins=(--bins)
+  fi
+  printf '    cargo lambda build %s %s (%s)\n' "$crate" "${bins[*]}" "$architecture"
+  (cd -- "$crate" && cargo lambda build "${mode[@]}" "${arch_flag[@]}" "${bins[@]}" --locked "${extra[@]}")
 done

@@ -8,7 +8,7 @@
 #
 #   make package                                     # every function: release, fat LTO (long)
 #   make package FUNCTIONS="SystemFunction MailerFunction"
-#   make package ARCHITECTURE=arm64                  # needs: rustup target add aarch64-unknown-linux-gnu
+#   make package ARCHITECTURE=arm64                  # the deploy target (adds rustup's aarch64 std)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,6 +17,18 @@ step() { printf '\n==> %s\n' "$*"; }
 architecture=${ARCHITECTURE:-x86_64}
 functions=${FUNCTIONS:-}
 region=${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}
+case $architecture in
+  x86_64) ;;
+  arm64)
+    # zig links for aarch64 here; Rust needs the target's standard library (rustup's own
+    # distribution, the toolchain's source, not a package registry).
+    if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+      step "rustup target add aarch64-unknown-linux-gnu"
+      rustup target add aarch64-unknown-linux-gnu
+    fi
+    ;;
+  *) echo "make package: ARCHITECTURE is x86_64 or arm64, not $architecture" >&2; exit 2 ;;
+esac
 
 step "deploy tools: install (pinned, local/requirements-sam.txt)"
 bash local/stack.sh install

@@ -103,6 +103,17 @@ impl<'a> Stage<'a> {
         Ok(body)
     }
 
+    /// A product in stock for every order of the bench; answers its id.
+    pub async fn product(&self, staff: &User, sku: &str) -> anyhow::Result<String> {
+        let body = json!({
+            "name": format!("Bench cup {sku}"), "description": "Benchmarks", "sku": sku,
+            "price_minor": 1200, "currency": "EUR", "stock": 1_000_000,
+            "low_stock_threshold": 0, "category": "kitchen"
+        });
+        let made = self.call("POST", "/shop/products", staff, body).await?;
+        Ok(made["id"].as_str().context("a product id")?.to_owned())
+    }
+
     /// A published event starting in two days, with room for every booking of the bench.
     pub async fn event(&self, organizer: &User, title: &str) -> anyhow::Result<String> {
         let starts = self.stack.clock.now() + std::time::Duration::from_secs(48 * 3600);

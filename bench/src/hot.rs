@@ -39,6 +39,12 @@ pub async fn measure_all(
         event = stage.event(&organizer, &format!("Bench event {i}")).await?;
     }
     let event = Arc::new(event);
+    let staff = stage.users("shop_staff", 1).await?.remove(0);
+    let mut product = String::new();
+    for i in 0..10 {
+        product = stage.product(&staff, &format!("BENCH-{i}")).await?;
+    }
+    let shoppers = Arc::new(stage.users("customer", n + 1).await?);
 
     let get = |path: String| Request {
         method: "GET",
@@ -69,7 +75,7 @@ pub async fn measure_all(
         Route {
             name: "browse GET /events?limit=20",
             binary: "events",
-            floor: 1,
+            floor: 2,
             request: Box::new(move |_| get("/events?limit=20".into())),
         },
         Route {
@@ -107,6 +113,23 @@ pub async fn measure_all(
                 ),
             }),
         },
+        Route {
+            name: "catalogue GET /shop/products?limit=20",
+            binary: "catalog",
+            floor: 1,
+            request: Box::new(move |_| get("/shop/products?limit=20".into())),
+        },
+        Route {
+            name: "checkout POST /shop/orders",
+            binary: "orders",
+            floor: 3,
+            request: Box::new(move |i| Request {
+                method: "POST",
+                path: "/shop/orders".into(),
+                user: Some(shoppers[i].clone()),
+                body: Some(json!({"lines": [{"product_id": product.clone(), "quantity": 1}]})),
+            }),
+        },
     ];
     let mut rows = Vec::new();
     let mut booked = Vec::new();
@@ -139,7 +162,7 @@ pub async fn measure_all(
     let cancel = Route {
         name: "cancel POST /bookings/{id}/cancel",
         binary: "bookings",
-        floor: 3,
+        floor: 4,
         request: Box::new(move |i| Request {
             method: "POST",
             path: format!("/bookings/{}/cancel", booked[i]),
