@@ -45,6 +45,8 @@ pub async fn measure_all(
         product = stage.product(&staff, &format!("BENCH-{i}")).await?;
     }
     let shoppers = Arc::new(stage.users("customer", n + 1).await?);
+    let admin = stage.users("admin", 1).await?.remove(0);
+    let draw = stage.draw(&admin).await?;
 
     let get = |path: String| Request {
         method: "GET",
@@ -112,6 +114,13 @@ pub async fn measure_all(
                     json!({"denomination": 750, "numbers": [format!("{:06}", 100_000 + i)]}),
                 ),
             }),
+        },
+        Route {
+            name: "draw number look-up GET /draws/{id}/numbers/{number}",
+            binary: "draws",
+            floor: 1,
+            // Winners and non-winners alike (every 37th number from 100000 won).
+            request: Box::new(move |i| get(format!("/draws/{draw}/numbers/{:06}", 100_000 + i))),
         },
         Route {
             name: "catalogue GET /shop/products?limit=20",

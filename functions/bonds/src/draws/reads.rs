@@ -9,6 +9,7 @@ use bazaar_shared::pagination::Page;
 use super::DrawsState;
 use crate::input::{BondNumber, DrawFilter};
 use crate::model::DrawStatus;
+use crate::problems::no_such_draw;
 use crate::views::{Draw, Lookup};
 
 /// Processed draws, newest first, by denomination, year and month.
@@ -50,14 +51,14 @@ pub(super) async fn lookup_number(
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Json<Lookup>, ApiError> {
     let number = BondNumber::parse("number", &number).map_err(|e| invalid(vec![e]))?;
-    let draw = state.existing(&id).await?;
+    let (draw, entry) = state.store.draw_with_number(&id, number.as_str()).await?;
+    let draw = draw.ok_or_else(no_such_draw)?;
     if draw.status != DrawStatus::Done {
         return Err(ApiError::Conflict {
             problem: "draw-not-done",
             detail: "The draw has no stored numbers (still processing, or failed).".into(),
         });
     }
-    let entry = state.store.number(&id, number.as_str()).await?;
     Ok(Json(Lookup {
         draw_id: id,
         number: number.as_str().to_owned(),

@@ -2,8 +2,8 @@
 //! the deletion of a draw with everything it brought.
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
-use bazaar_shared::dynamo::{Item, batch_put, batch_write, item_at, string};
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
+use bazaar_shared::dynamo::{Item, batch_get, batch_put, batch_write, from_item, item_at, string};
 
 use super::Store;
 use super::keys;
@@ -39,17 +39,25 @@ impl Store {
         Ok(output.count > 0)
     }
 
-    /// A winning number of a draw, if `number` won in it.
-    pub async fn number(
+    /// A draw and `number`'s entry in it, with one `BatchGetItem` (both keys are known, both
+    /// items live in the draw's partition): `(draw, entry)`.
+    pub async fn draw_with_number(
         &self,
         draw_id: &str,
         number: &str,
-    ) -> anyhow::Result<Option<NumberRecord>> {
-        self.get(
-            keys::number_key(draw_id, number),
-            "reading a winning number",
-        )
-        .await
+    ) -> anyhow::Result<(Option<DrawRecord>, Option<NumberRecord>)> {
+        let what = "reading a draw and a number";
+        let keys = vec![keys::draw_key(draw_id), keys::number_key(draw_id, number)];
+        let (mut draw, mut entry) = (None, None);
+        for item in batch_get(&self.db, &self.table, keys, what).await? {
+            let is_draw = matches!(item.get("sk"), Some(AttributeValue::S(sk)) if sk == "DRAW");
+            if is_draw {
+                draw = Some(from_item(item).context(what)?);
+            } else {
+                entry = Some(from_item(item).context(what)?);
+            }
+        }
+        Ok((draw, entry))
     }
 
     /// Every stored draw in which `<denomination> <number>` won: one indexed query.
