@@ -34,7 +34,7 @@ if [[ $PROFILE != release ]]; then
   export LAMBDA_BUILD_ARGS="--profile $PROFILE --lambda-dir $lambda_dir"
 fi
 crate_of() { # the function crate that declares binary $1
-  grep -l "^name = \"$1\"" functions/*/Cargo.toml | head -n 1 | xargs -r dirname
+  grep -l "^name = \"$1\"" functions/*/Cargo.toml | head -n 1 | xargs -r dirname || true
 }
 crates=(bench/baseline)
 rebuilt=system

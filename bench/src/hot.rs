@@ -36,7 +36,7 @@ pub async fn measure_all(
     }
     let table = plan.warm_table.clone();
     let shape = routes::shape(&plan.events)?;
-    eprintln!("bench: signing in {} users", n + 3);
+    eprintln!("bench: signing in {} users", 2 * n + 4);
     let organizer = stage.users("organizer", 1).await?.remove(0);
     let member = stage.users("member", 1).await?.remove(0);
     let customers = Arc::new(stage.users("customer", n + 1).await?);

@@ -1,5 +1,6 @@
 //! User administration, the audit trail, and password reset and change.
 
+use bazaar_identity::store::{Status, WriteError};
 use serde_json::{Value, json};
 
 use crate::support::{PASSWORD, fresh_address, spawn_app, template_routes};
@@ -46,6 +47,51 @@ async fn every_admin_route_refuses_non_admins_with_403_and_anonymous_callers_wit
     let me: Value = app.get_as("/me", &user.access).await.json().await.unwrap();
     assert_eq!(me["roles"], json!(["organizer"]), "nothing changed");
     assert_eq!(me["status"], "active");
+}
+
+/// Disabling is a status flip and then the revocation of every session. A sign-in that read
+/// the account just before the flip gets no session once it holds, and a disable retried after
+/// a revocation that failed (the account is disabled already: 409) still ends the sessions.
+#[tokio::test]
+async fn no_session_outlives_or_follows_a_disable() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_admin().await;
+    let user = app.quick_users("customer", 1).await.remove(0);
+    let store = app.identity_store();
+    let now = app.stack.clock.now();
+    // The flip alone, as if the revocation after it had failed.
+    store
+        .set_status(
+            &admin.user_id,
+            &user.user_id,
+            (Status::Active, Status::Disabled),
+            "disable_user",
+            now,
+        )
+        .await
+        .unwrap();
+    let session = uuid::Uuid::new_v4().simple().to_string();
+    let late = store
+        .create_session(&user.user_id, &session, "unusable", now)
+        .await;
+    assert!(
+        matches!(late, Err(WriteError::Refused)),
+        "a session was made for a disabled account: {late:?}"
+    );
+    assert_eq!(app.get_as("/me", &user.access).await.status(), 200);
+    let retried = app
+        .post_as(
+            &format!("/admin/users/{}/disable", user.user_id),
+            &admin.access,
+            json!({}),
+        )
+        .await;
+    assert_eq!(retried.status(), 409);
+    assert_eq!(
+        app.get_as("/me", &user.access).await.status(),
+        401,
+        "the retried disable ended the session"
+    );
 }
 
 #[tokio::test]

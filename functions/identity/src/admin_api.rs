@@ -186,7 +186,7 @@ async fn change_status(
             }
         ),
     };
-    state
+    let changed = state
         .store
         .set_status(
             &admin.caller().user_id,
@@ -195,11 +195,13 @@ async fn change_status(
             action,
             state.clock.now(),
         )
-        .await
-        .map_err(|e| not_changed(e, wrong_status))?;
-    if to == Status::Disabled {
+        .await;
+    // After the flip (no session can be made once it holds, `create_session`), and even when
+    // the account was disabled already: a retry after a revocation that failed finishes it.
+    if to == Status::Disabled && matches!(changed, Ok(()) | Err(WriteError::Refused)) {
         state.store.revoke_all_sessions(id).await?;
     }
+    changed.map_err(|e| not_changed(e, wrong_status))?;
     Ok(Json(profile(state, existing(state, id).await?).await?))
 }
 

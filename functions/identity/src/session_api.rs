@@ -82,11 +82,17 @@ pub async fn login(
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let refresh = RefreshToken::new(&user.user_id, &session_id);
     let secret_hash = digest(&[&refresh.secret]);
-    state
+    let created = state
         .store
         .create_session(&user.user_id, &session_id, &secret_hash, now)
-        .await?;
-    Ok(Json(token_pair(&state, &user, &refresh, now)?))
+        .await;
+    match created {
+        Ok(()) => Ok(Json(token_pair(&state, &user, &refresh, now)?)),
+        // Disabled since it was read: as if it had been disabled before.
+        Err(WriteError::Refused) => Err(ApiError::Forbidden),
+        Err(WriteError::Busy) => Err(ApiError::contention()),
+        Err(WriteError::Other(error)) => Err(error.into()),
+    }
 }
 
 fn token_pair(

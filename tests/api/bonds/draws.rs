@@ -192,6 +192,13 @@ async fn anyone_lists_draws_by_denomination_and_month_and_looks_up_numbers_and_a
             .status(),
         422
     );
+    let unknown = uuid::Uuid::new_v4().simple().to_string();
+    assert_eq!(
+        app.get(&format!("/draws/{unknown}/numbers/{}", numbers[0]))
+            .await
+            .status(),
+        404
+    );
     assert_eq!(wins_of(&app, &holder).await.len(), 1);
 
     let member_delete = app

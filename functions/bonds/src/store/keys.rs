@@ -98,8 +98,11 @@ pub fn draw_pk(draw_id: &str) -> String {
     format!("DRAW#{draw_id}")
 }
 
+/// The sort key of a draw's own item (its numbers sit beside it, `NUM#<number>`).
+pub const DRAW_SK: &str = "DRAW";
+
 pub fn draw_key(draw_id: &str) -> Item {
-    key(draw_pk(draw_id), "DRAW")
+    key(draw_pk(draw_id), DRAW_SK)
 }
 
 /// The gsi1 partition of all done draws, and the gsi2 one of a denomination's.

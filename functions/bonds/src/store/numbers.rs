@@ -50,7 +50,8 @@ impl Store {
         let keys = vec![keys::draw_key(draw_id), keys::number_key(draw_id, number)];
         let (mut draw, mut entry) = (None, None);
         for item in batch_get(&self.db, &self.table, keys, what).await? {
-            let is_draw = matches!(item.get("sk"), Some(AttributeValue::S(sk)) if sk == "DRAW");
+            let is_draw =
+                matches!(item.get("sk"), Some(AttributeValue::S(sk)) if sk == keys::DRAW_SK);
             if is_draw {
                 draw = Some(from_item(item).context(what)?);
             } else {

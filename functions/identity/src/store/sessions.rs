@@ -2,14 +2,14 @@
 //! shared verifier refuses every token of a revoked session.
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, TransactWriteItem};
 use bazaar_shared::dynamo::{from_items, is_condition_failed, item_at, number, string};
-use bazaar_shared::identity::keys::{session_key, user_pk};
+use bazaar_shared::identity::keys::{profile_key, session_key, user_pk};
 use futures_util::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Store, WriteError};
+use super::{Status, Store, WriteError, status_value};
 use crate::tokens::SESSION_TTL_SECS;
 
 /// The sort-key prefix of a user's sessions.
@@ -33,13 +33,17 @@ impl SessionRecord {
 }
 
 impl Store {
+    /// A new session, only while the account is active (one transaction: the session put and a
+    /// check of the account's status), so a sign-in that read the account just before an admin
+    /// disabled it gets no session: [`WriteError::Refused`]. Disabling revokes the sessions that
+    /// exist; this refuses the ones that would come after.
     pub async fn create_session(
         &self,
         user_id: &str,
         session_id: &str,
         secret_hash: &str,
         now: OffsetDateTime,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), WriteError> {
         let now = now.unix_timestamp();
         let record = SessionRecord {
             session_id: session_id.to_owned(),
@@ -49,15 +53,24 @@ impl Store {
             created_at: now,
             expires_at: now + SESSION_TTL_SECS,
         };
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item_at(session_key(user_id, session_id), &record)?))
+        let put = self
+            .put(item_at(session_key(user_id, session_id), &record)?)
             .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
+            .build()
             .context("creating a session")?;
-        Ok(())
+        let active = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(profile_key(user_id)))
+            .condition_expression("#status = :active")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", status_value(Status::Active)?)
+            .build()
+            .context("creating a session")?;
+        let items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            TransactWriteItem::builder().condition_check(active).build(),
+        ];
+        Ok(self.transact(items, "creating a session").await?)
     }
 
     pub async fn session(
