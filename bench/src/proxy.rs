@@ -43,33 +43,22 @@ impl Drop for CountingProxy {
 
 impl CountingProxy {
     pub async fn start(upstream: &str) -> anyhow::Result<Self> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let shared = Shared {
-            upstream: upstream.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
-            calls: Arc::default(),
-        };
-        let calls = shared.calls.clone();
-        Self::serve(listener, shared, calls).await
+        Self::listen(upstream, Arc::default()).await
     }
 
     /// Another proxy, in front of `upstream`, recording into the same list as `self`.
     pub async fn beside(&self, upstream: &str) -> anyhow::Result<Self> {
+        Self::listen(upstream, self.calls.clone()).await
+    }
+
+    async fn listen(upstream: &str, calls: Arc<Mutex<Vec<Call>>>) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
         let shared = Shared {
             upstream: upstream.trim_end_matches('/').to_owned(),
             http: reqwest::Client::new(),
-            calls: self.calls.clone(),
+            calls: calls.clone(),
         };
-        Self::serve(listener, shared, self.calls.clone()).await
-    }
-
-    async fn serve(
-        listener: tokio::net::TcpListener,
-        shared: Shared,
-        calls: Arc<Mutex<Vec<Call>>>,
-    ) -> anyhow::Result<Self> {
-        let url = format!("http://{}", listener.local_addr()?);
         let app = Router::new().fallback(forward).with_state(shared);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
