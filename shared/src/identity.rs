@@ -155,29 +155,22 @@ impl IdentityClient {
         struct Membership {
             user_id: String,
         }
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", attr::string(role_index_pk(role)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .context("listing the holders of a role")?;
-            let members: Vec<Membership> =
-                crate::dynamo::from_items(page.items.unwrap_or_default())
-                    .context("decoding role memberships")?;
-            ids.extend(members.into_iter().map(|m| m.user_id));
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(ids);
-            }
-        }
+        let items = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(":pk", attr::string(role_index_pk(role)))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .context("listing the holders of a role")?;
+        let members: Vec<Membership> =
+            crate::dynamo::from_items(items).context("decoding role memberships")?;
+        Ok(members.into_iter().map(|m| m.user_id).collect())
     }
 
     /// The writes that grant `role` (profile roles, membership, audit entry), for a transaction

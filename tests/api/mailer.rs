@@ -82,3 +82,34 @@ async fn a_poison_message_lands_in_the_dead_letter_queue_while_the_rest_of_its_b
         "a retry of the batch must not resend good mail"
     );
 }
+
+#[tokio::test]
+async fn the_outbox_relay_sends_every_parked_job_past_its_first_page() {
+    let app = spawn_app().await;
+    let to = fresh_address();
+    // The relay reads the outbox 100 jobs a page: 130 parked jobs take two pages.
+    let jobs: Vec<(String, String)> = (0..130)
+        .map(|n| {
+            let job = MailJob::job(format!("parked:{n}:{to}"), &to, notice("Parked", "Late."));
+            (n.to_string(), serde_json::to_string(&job).unwrap())
+        })
+        .collect();
+    let outbox = bazaar_shared::jobs::Outbox::new(
+        app.stack.aws.dynamodb.clone(),
+        app.name_of("OutboxTable"),
+    );
+    outbox
+        .park(
+            &app.queue_url("MailQueue"),
+            &jobs,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+
+    let relayed = app.stack.fire("OutboxRelayFunction").await.unwrap();
+    assert_eq!(relayed, vec![serde_json::json!({"sent": 130, "left": 0})]);
+    let again = app.stack.fire("OutboxRelayFunction").await.unwrap();
+    assert_eq!(again, vec![serde_json::json!({"sent": 0, "left": 0})]);
+    assert_eq!(app.wait_for_mail(&to, 130).await.len(), 130);
+}

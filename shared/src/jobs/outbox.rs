@@ -79,19 +79,17 @@ impl Outbox {
     ) -> anyhow::Result<Relayed> {
         let mut relayed = Relayed::default();
         let mut refused = false;
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", string(PARTITION))
-                .set_exclusive_start_key(start)
-                .limit(100)
-                .send()
-                .await
-                .context("reading the outbox")?;
+        let mut pages = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", string(PARTITION))
+            .limit(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.context("reading the outbox")?;
             for item in page.items() {
                 refused = refused || !self.send_one(sqs, queues, item).await?;
                 if refused {
@@ -100,11 +98,11 @@ impl Outbox {
                     relayed.sent += 1;
                 }
             }
-            start = page.last_evaluated_key().cloned();
-            if start.is_none() || refused || relayed.sent >= RELAY_MAX {
-                return Ok(relayed);
+            if refused || relayed.sent >= RELAY_MAX {
+                break;
             }
         }
+        Ok(relayed)
     }
 
     /// Sends one parked job; `false` when its queue cannot take it now (it stays parked). A job

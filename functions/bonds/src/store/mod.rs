@@ -97,21 +97,13 @@ impl Store {
 
     /// Every item of a query, following its pages (for bounded sets: a draw's numbers).
     async fn query_all(&self, query: QueryFluentBuilder) -> anyhow::Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let output = query
-                .clone()
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .context("querying the bonds table")?;
-            items.extend(output.items.unwrap_or_default());
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
+        query
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .context("querying the bonds table")
     }
 
     /// One page of a query, decoded.

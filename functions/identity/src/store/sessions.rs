@@ -139,23 +139,21 @@ impl Store {
             session_id: String,
         }
         let mut revoked = 0;
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .filter_expression("revoked = :false")
-                .expression_attribute_values(":pk", string(user_pk(user_id)))
-                .expression_attribute_values(":prefix", string(SESSION_PREFIX))
-                .expression_attribute_values(":false", AttributeValue::Bool(false))
-                .projection_expression("session_id")
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .context("listing a user's sessions")?;
+        let mut pages = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .filter_expression("revoked = :false")
+            .expression_attribute_values(":pk", string(user_pk(user_id)))
+            .expression_attribute_values(":prefix", string(SESSION_PREFIX))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .projection_expression("session_id")
+            .consistent_read(true)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.context("listing a user's sessions")?;
             let live: Vec<LiveSession> = from_items(page.items.unwrap_or_default())?;
             revoked += live.len();
             try_join_all(
@@ -163,10 +161,7 @@ impl Store {
                     .map(|s| self.revoke_session(user_id, &s.session_id)),
             )
             .await?;
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(revoked);
-            }
         }
+        Ok(revoked)
     }
 }

@@ -42,6 +42,7 @@ mod students;
 mod tokens;
 
 use anyhow::Context;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use bazaar_shared::dynamo::{Item, from_items, key, string};
 use serde::de::DeserializeOwned;
 
@@ -143,14 +144,9 @@ impl MessStore {
         &self.table
     }
 
-    async fn page<T: DeserializeOwned>(
-        &self,
-        of: PageOf<'_>,
-        limit: i32,
-        start: Option<Item>,
-    ) -> anyhow::Result<(Vec<T>, Option<Item>)> {
-        let output = self
-            .db
+    /// The query of `of`'s items.
+    fn query_of(&self, of: PageOf<'_>) -> QueryFluentBuilder {
+        self.db
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
@@ -159,31 +155,40 @@ impl MessStore {
             .scan_index_forward(!of.newest_first)
             // Read what was just written (a count redemption right after another, a balance).
             .consistent_read(true)
+    }
+
+    async fn page<T: DeserializeOwned>(
+        &self,
+        of: PageOf<'_>,
+        limit: i32,
+        start: Option<Item>,
+    ) -> anyhow::Result<(Vec<T>, Option<Item>)> {
+        let output = self
+            .query_of(of)
             .limit(limit)
             .set_exclusive_start_key(start)
             .send()
             .await
             .context("querying a page")?;
-        let items = from_items(output.items().to_vec()).context("decoding a page")?;
+        let items = from_items(output.items.unwrap_or_default()).context("decoding a page")?;
         Ok((items, output.last_evaluated_key))
     }
 
     /// Every item of a partition with `sk` starting with `prefix`, oldest first.
     async fn all<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> anyhow::Result<Vec<T>> {
-        let mut found = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let of = PageOf {
-                pk,
-                prefix,
-                newest_first: false,
-            };
-            let (items, next) = self.page::<T>(of, 500, start).await?;
-            found.extend(items);
-            match next {
-                Some(next) => start = Some(next),
-                None => return Ok(found),
-            }
-        }
+        let of = PageOf {
+            pk,
+            prefix,
+            newest_first: false,
+        };
+        let items = self
+            .query_of(of)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .context("querying a partition")?;
+        from_items(items).context("decoding a partition")
     }
 }

@@ -2,7 +2,7 @@
 //! of a batch are still spendable, and the once-only reminder mark.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, string, timestamp};
+use bazaar_shared::dynamo::{from_items, is_condition_failed, string, timestamp};
 use time::OffsetDateTime;
 
 use super::{MessStore, order_key, tokens_pk};
@@ -11,28 +11,20 @@ use crate::model::{OrderRecord, TokenRecord};
 impl MessStore {
     /// Every paid order whose tokens expire on the UTC day `day` (`yyyy-mm-dd`).
     pub async fn expiring_on(&self, day: &str) -> anyhow::Result<Vec<OrderRecord>> {
-        let mut found = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :day")
-                .expression_attribute_values(":day", string(format!("EXPIRING#{day}")))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .context("querying expiring orders")?;
-            let orders: Vec<OrderRecord> =
-                from_items(output.items().to_vec()).context("decoding expiring orders")?;
-            found.extend(orders);
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(found),
-            }
-        }
+        let items = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :day")
+            .expression_attribute_values(":day", string(format!("EXPIRING#{day}")))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .context("querying expiring orders")?;
+        from_items(items).context("decoding expiring orders")
     }
 
     /// How many tokens of `order` are still spendable at `now`.

@@ -29,29 +29,25 @@ impl NanoStore {
         pk: String,
         projection: &str,
     ) -> anyhow::Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let mut query = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression(format!("{index}pk = :pk"))
-                .expression_attribute_values(":pk", string(&pk))
-                .projection_expression(projection)
-                .set_exclusive_start_key(start);
-            // `status` is a reserved word; DynamoDB refuses names a request does not use.
-            if projection.contains("#status") {
-                query = query.expression_attribute_names("#status", "status");
-            }
-            let page = query.send().await.context("reading figures")?;
-            items.extend(page.items.unwrap_or_default());
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(items);
-            }
+        let mut query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression(format!("{index}pk = :pk"))
+            .expression_attribute_values(":pk", string(&pk))
+            .projection_expression(projection);
+        // `status` is a reserved word; DynamoDB refuses names a request does not use.
+        if projection.contains("#status") {
+            query = query.expression_attribute_names("#status", "status");
         }
+        query
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .context("reading figures")
     }
 
     /// A buyer's tasks, open tasks, pending submissions, escrow now and coins paid out of it.
@@ -118,26 +114,21 @@ impl NanoStore {
 
     async fn pending_withdrawals(&self) -> anyhow::Result<u64> {
         let mut count = 0;
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", string(PENDING_WITHDRAWALS))
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .context("counting pending withdrawals")?;
+        let mut pages = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(":pk", string(PENDING_WITHDRAWALS))
+            .select(Select::Count)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.context("counting pending withdrawals")?;
             count += u64::try_from(page.count).unwrap_or(0);
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(count);
-            }
         }
+        Ok(count)
     }
 
     /// The `limit` best-earning workers' wallets, best first (gsi3).
