@@ -8,6 +8,7 @@ use bazaar_identity::store::{NewAccount, Status, Store};
 use bazaar_identity::tokens::TokenIssuer;
 use bazaar_local::LocalStack;
 use bazaar_shared::auth::Role;
+use bazaar_shared::secret_hash::SecretHasher;
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
@@ -77,6 +78,27 @@ impl<'a> Stage<'a> {
             .collect()
             .await;
         made.into_iter().collect()
+    }
+
+    /// An active customer account whose password is `password` (hashed as sign-up hashes it);
+    /// answers its address.
+    pub async fn account_with_password(&self, password: &str) -> anyhow::Result<String> {
+        let table = self.stack.resolver.name_of("IdentityTable")?.to_owned();
+        let store = Store::new(self.stack.aws.dynamodb.clone(), table);
+        let user_id = uuid::Uuid::new_v4().simple().to_string();
+        let email = format!("bench-{user_id}@example.com");
+        let account = NewAccount {
+            user_id,
+            email: email.clone(),
+            display_name: "Bench Signer".into(),
+            roles: vec![Role::Customer],
+            password_hash: SecretHasher::new().hash(password).await?,
+            status: Status::Active,
+        };
+        store
+            .register(&account, None, self.stack.clock.now())
+            .await?;
+        Ok(email)
     }
 
     /// A request to the dev server as `user`; answers the JSON body of a 2xx.

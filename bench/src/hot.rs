@@ -28,8 +28,8 @@ pub async fn measure_all(
             .env
             .clone())
     };
-    const ROUTED: [&str; 7] = [
-        "system", "events", "bookings", "bonds", "draws", "catalog", "orders",
+    const ROUTED: [&str; 8] = [
+        "system", "events", "bookings", "bonds", "draws", "catalog", "orders", "auth",
     ];
     if !only.is_empty() && !only.iter().any(|o| ROUTED.contains(&o.as_str())) {
         return Ok(Vec::new()); // no hot route among the binaries asked for
@@ -52,6 +52,8 @@ pub async fn measure_all(
     }
     let shoppers = Arc::new(stage.users("customer", n + 1).await?);
     let draw = stage.draw().await?;
+    const PASSWORD: &str = "bench-correct-horse-battery";
+    let signer = stage.account_with_password(PASSWORD).await?;
 
     let get = |path: String| Request {
         method: "GET",
@@ -71,24 +73,28 @@ pub async fn measure_all(
             name: "health GET /health",
             binary: "system",
             floor: 0,
+            by_design: None,
             request: Box::new(move |_| get("/health".into())),
         },
         Route {
             name: "event detail GET /events/{id}",
             binary: "events",
             floor: 1,
+            by_design: None,
             request: Box::new(move |_| get(format!("/events/{e1}"))),
         },
         Route {
             name: "browse GET /events?limit=20",
             binary: "events",
             floor: 2,
+            by_design: None,
             request: Box::new(move |_| get("/events?limit=20".into())),
         },
         Route {
             name: "book POST /events/{id}/bookings",
             binary: "bookings",
             floor: 3,
+            by_design: None,
             request: Box::new(move |i| Request {
                 method: "POST",
                 path: format!("/events/{e2}/bookings"),
@@ -100,6 +106,7 @@ pub async fn measure_all(
             name: "my bookings GET /bookings",
             binary: "bookings",
             floor: 3,
+            by_design: None,
             request: Box::new(move |_| Request {
                 method: "GET",
                 path: "/bookings".into(),
@@ -111,6 +118,7 @@ pub async fn measure_all(
             name: "bond add POST /bonds",
             binary: "bonds",
             floor: 3,
+            by_design: None,
             request: Box::new(move |i| Request {
                 method: "POST",
                 path: "/bonds".into(),
@@ -124,6 +132,7 @@ pub async fn measure_all(
             name: "draw number look-up GET /draws/{id}/numbers/{number}",
             binary: "draws",
             floor: 1,
+            by_design: None,
             // Winners and non-winners alike (every 37th number from 100000 won).
             request: Box::new(move |i| get(format!("/draws/{draw}/numbers/{:06}", 100_000 + i))),
         },
@@ -131,17 +140,33 @@ pub async fn measure_all(
             name: "catalogue GET /shop/products?limit=20",
             binary: "catalog",
             floor: 1,
+            by_design: None,
             request: Box::new(move |_| get("/shop/products?limit=20".into())),
         },
         Route {
             name: "checkout POST /shop/orders",
             binary: "orders",
             floor: 3,
+            by_design: None,
             request: Box::new(move |i| Request {
                 method: "POST",
                 path: "/shop/orders".into(),
                 user: Some(shoppers[i].clone()),
                 body: Some(json!({"lines": [{"product_id": product.clone(), "quantity": 1}]})),
+            }),
+        },
+        Route {
+            name: "sign in POST /auth/login",
+            binary: "auth",
+            // The attempt gate's read and conditional write, the address's account id, the
+            // account, clearing the gate, the session (a transaction with the account's status).
+            floor: 6,
+            by_design: Some("argon2id: one verification at OWASP's minimum is the work"),
+            request: Box::new(move |_| Request {
+                method: "POST",
+                path: "/auth/login".into(),
+                user: None,
+                body: Some(json!({"email": signer.clone(), "password": PASSWORD})),
             }),
         },
     ];
@@ -177,6 +202,7 @@ pub async fn measure_all(
         name: "cancel POST /bookings/{id}/cancel",
         binary: "bookings",
         floor: 4,
+        by_design: None,
         request: Box::new(move |i| Request {
             method: "POST",
             path: format!("/bookings/{}/cancel", booked[i]),
