@@ -155,19 +155,14 @@ impl IdentityClient {
         struct Membership {
             user_id: String,
         }
-        let items = self
+        let query = self
             .db
             .query()
             .table_name(&self.table)
             .index_name("gsi1")
             .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", attr::string(role_index_pk(role)))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .context("listing the holders of a role")?;
+            .expression_attribute_values(":pk", attr::string(role_index_pk(role)));
+        let items = crate::dynamo::query_all(query, "listing the holders of a role").await?;
         let members: Vec<Membership> =
             crate::dynamo::from_items(items).context("decoding role memberships")?;
         Ok(members.into_iter().map(|m| m.user_id).collect())

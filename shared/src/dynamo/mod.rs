@@ -2,7 +2,8 @@
 //! - [`attr`]: attribute values, `pk`/`sk` keys and the one sortable stored time;
 //! - [`transact`]: one transaction call that retries lost races and types cancellations;
 //! - [`batch_get`], [`batch_put`], [`batch_write`]: chunked, with backoff for unprocessed items;
-//! - [`get_item`], [`is_condition_failed`]; items go through `serde_dynamo`.
+//! - [`get_item`], [`query_all`] (every page of a bounded query), [`is_condition_failed`];
+//!   items go through `serde_dynamo`.
 
 pub mod attr;
 mod batch;
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
@@ -50,6 +52,18 @@ pub async fn get_item<T: DeserializeOwned>(
         .context(what)?
         .item;
     item.map(from_item).transpose().context(what)
+}
+
+/// Every item of `query`, its pages followed with the SDK's paginator: for bounded sets (a
+/// draw's numbers, a role's holders). `what` names the query in errors.
+pub async fn query_all(query: QueryFluentBuilder, what: &'static str) -> anyhow::Result<Vec<Item>> {
+    query
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .context(what)
 }
 
 /// True when a single conditional write failed its condition (as opposed to any other error).

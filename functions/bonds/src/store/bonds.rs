@@ -4,7 +4,7 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use bazaar_shared::dynamo::{
-    Item, from_items, is_condition_failed, item_at, put_new, string, transact,
+    Item, from_items, is_condition_failed, item_at, put_new, query_all, string, transact,
 };
 use futures_util::{StreamExt, TryStreamExt, stream};
 
@@ -156,7 +156,7 @@ impl Store {
                 .expression_attribute_values(":pk", string(keys::added_pk(day, shard)))
                 .expression_attribute_values(":from", string(since))
                 .expression_attribute_values(":to", string(format!("{until}~")));
-            let items = self.query_all(query).await?;
+            let items = query_all(query, "listing added bonds").await?;
             bonds.extend(from_items::<_, BondRecord>(items).context("decoding added bonds")?);
         }
         Ok(bonds)

@@ -16,7 +16,7 @@ mod wins;
 use anyhow::Context;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::ReturnValue;
-use bazaar_shared::dynamo::{Item, from_item, from_items, get_item, string};
+use bazaar_shared::dynamo::{Item, from_item, from_items, get_item, query_all, string};
 use serde::de::DeserializeOwned;
 
 pub use bonds::ChangeNumberError;
@@ -92,18 +92,8 @@ impl Store {
             .query(Some("gsi1"))
             .key_condition_expression("gsi1pk = :pk")
             .expression_attribute_values(":pk", string(pk));
-        from_items(self.query_all(query).await?).context("decoding index items")
-    }
-
-    /// Every item of a query, following its pages (for bounded sets: a draw's numbers).
-    async fn query_all(&self, query: QueryFluentBuilder) -> anyhow::Result<Vec<Item>> {
-        query
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .context("querying the bonds table")
+        from_items(query_all(query, "querying the bonds table").await?)
+            .context("decoding index items")
     }
 
     /// One page of a query, decoded.

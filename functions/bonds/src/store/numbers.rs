@@ -3,7 +3,9 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
-use bazaar_shared::dynamo::{Item, batch_get, batch_put, batch_write, from_item, item_at, string};
+use bazaar_shared::dynamo::{
+    Item, batch_get, batch_put, batch_write, from_item, item_at, query_all, string,
+};
 
 use super::Store;
 use super::keys;
@@ -73,18 +75,20 @@ impl Store {
 
     /// Deletes a draw with its numbers, its wins and its markers.
     pub async fn delete_draw(&self, draw: &DrawRecord) -> anyhow::Result<()> {
-        let numbers = self.query_all(
+        let numbers = query_all(
             self.query(None)
                 .key_condition_expression("pk = :pk AND begins_with(sk, :num)")
                 .expression_attribute_values(":pk", string(keys::draw_pk(&draw.draw_id)))
                 .expression_attribute_values(":num", string("NUM#"))
                 .projection_expression("pk, sk"),
+            "listing a draw's numbers",
         );
-        let wins = self.query_all(
+        let wins = query_all(
             self.query(Some("gsi2"))
                 .key_condition_expression("gsi2pk = :pk")
                 .expression_attribute_values(":pk", string(keys::draw_wins_pk(&draw.draw_id)))
                 .projection_expression("pk, sk"),
+            "listing a draw's wins",
         );
         let mut doomed = numbers.await?;
         doomed.extend(wins.await?);

@@ -2,7 +2,7 @@
 //! scheduled matcher's watermark.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, item_at, string};
+use bazaar_shared::dynamo::{Item, from_items, is_condition_failed, item_at, query_all, string};
 use serde::Deserialize;
 
 use super::keys;
@@ -56,7 +56,8 @@ impl Store {
             .query(Some("gsi2"))
             .key_condition_expression("gsi2pk = :pk")
             .expression_attribute_values(":pk", string(keys::draw_wins_pk(draw_id)));
-        from_items(self.query_all(query).await?).context("decoding a draw's wins")
+        from_items(query_all(query, "listing a draw's wins").await?)
+            .context("decoding a draw's wins")
     }
 
     /// The scheduled matcher's watermark (a stored time), if it ever ran.

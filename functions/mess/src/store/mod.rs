@@ -43,7 +43,7 @@ mod tokens;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use bazaar_shared::dynamo::{Item, from_items, key, string};
+use bazaar_shared::dynamo::{Item, from_items, key, query_all, string};
 use serde::de::DeserializeOwned;
 
 pub use issuing::{IssueError, Settled};
@@ -181,14 +181,7 @@ impl MessStore {
             prefix,
             newest_first: false,
         };
-        let items = self
-            .query_of(of)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .context("querying a partition")?;
+        let items = query_all(self.query_of(of), "querying a partition").await?;
         from_items(items).context("decoding a partition")
     }
 }

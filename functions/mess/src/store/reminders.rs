@@ -2,7 +2,7 @@
 //! of a batch are still spendable, and the once-only reminder mark.
 
 use anyhow::Context;
-use bazaar_shared::dynamo::{from_items, is_condition_failed, string, timestamp};
+use bazaar_shared::dynamo::{from_items, is_condition_failed, query_all, string, timestamp};
 use time::OffsetDateTime;
 
 use super::{MessStore, order_key, tokens_pk};
@@ -11,19 +11,14 @@ use crate::model::{OrderRecord, TokenRecord};
 impl MessStore {
     /// Every paid order whose tokens expire on the UTC day `day` (`yyyy-mm-dd`).
     pub async fn expiring_on(&self, day: &str) -> anyhow::Result<Vec<OrderRecord>> {
-        let items = self
+        let query = self
             .db
             .query()
             .table_name(&self.table)
             .index_name("gsi1")
             .key_condition_expression("gsi1pk = :day")
-            .expression_attribute_values(":day", string(format!("EXPIRING#{day}")))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .context("querying expiring orders")?;
+            .expression_attribute_values(":day", string(format!("EXPIRING#{day}")));
+        let items = query_all(query, "querying expiring orders").await?;
         from_items(items).context("decoding expiring orders")
     }
 

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::Select;
-use bazaar_shared::dynamo::{Item, from_items, string};
+use bazaar_shared::dynamo::{Item, from_items, query_all, string};
 use serde::Deserialize;
 
 use super::{EARNERS, NanoStore, PENDING_WITHDRAWALS, WALLETS};
@@ -41,13 +41,7 @@ impl NanoStore {
         if projection.contains("#status") {
             query = query.expression_attribute_names("#status", "status");
         }
-        query
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .context("reading figures")
+        query_all(query, "reading figures").await
     }
 
     /// A buyer's tasks, open tasks, pending submissions, escrow now and coins paid out of it.
