@@ -9,7 +9,7 @@ use bazaar_local::functions::FunctionSpec;
 use serde_json::json;
 
 use crate::cold::Plan;
-use crate::fixtures::Stage;
+use crate::fixtures::{PIN, Stage};
 use crate::report::RouteRow;
 use crate::routes::{self, Request, Route};
 
@@ -28,8 +28,17 @@ pub async fn measure_all(
             .env
             .clone())
     };
-    const ROUTED: [&str; 8] = [
-        "system", "events", "bookings", "bonds", "draws", "catalog", "orders", "auth",
+    const ROUTED: [&str; 10] = [
+        "system",
+        "events",
+        "bookings",
+        "bonds",
+        "draws",
+        "catalog",
+        "orders",
+        "auth",
+        "mess-tokens",
+        "nano-tasks",
     ];
     if !only.is_empty() && !only.iter().any(|o| ROUTED.contains(&o.as_str())) {
         return Ok(Vec::new()); // no hot route among the binaries asked for
@@ -54,6 +63,21 @@ pub async fn measure_all(
     let draw = stage.draw().await?;
     const PASSWORD: &str = "bench-correct-horse-battery";
     let signer = stage.account_with_password(PASSWORD).await?;
+    // Bought through the payment stand-ins, so only for the binaries measured.
+    let asked = |binary: &str| {
+        plan.bootstrap(binary).exists() && (only.is_empty() || only.iter().any(|o| o == binary))
+    };
+    let mut students = Vec::new();
+    if asked("mess-tokens") {
+        eprintln!("bench: {} students buying tokens", n + 1);
+        students = stage.students_with_tokens(n + 1, 10).await?;
+    }
+    let (mut buyer, mut submissions) = (None, Vec::new());
+    if asked("nano-tasks") {
+        eprintln!("bench: {} workers submitting", n + 1);
+        let (who, pending) = stage.pending_submissions(n + 1).await?;
+        (buyer, submissions) = (Some(who), pending);
+    }
 
     let get = |path: String| Request {
         method: "GET",
@@ -167,6 +191,41 @@ pub async fn measure_all(
                 path: "/auth/login".into(),
                 user: None,
                 body: Some(json!({"email": signer.clone(), "password": PASSWORD})),
+            }),
+        },
+        Route {
+            name: "redeem POST /mess/redemptions",
+            binary: "mess-tokens",
+            // The session, the student (mess, PIN hash), reserving a PIN attempt and giving it
+            // back (a right PIN spends none), the spendable tokens (a count names none), the
+            // transaction.
+            floor: 6,
+            by_design: Some("argon2id: one PIN verification at OWASP's minimum is the work"),
+            // Student i spends one of their 10 tokens.
+            request: Box::new(move |i| Request {
+                method: "POST",
+                path: "/mess/redemptions".into(),
+                user: Some(students[i].clone()),
+                body: Some(json!({"count": 1, "pin": PIN})),
+            }),
+        },
+        Route {
+            name: "approve POST /nano/tasks/{id}/submissions/{worker_id}/approve",
+            binary: "nano-tasks",
+            // The session, the submission and its task (both keys are in the path: one
+            // `BatchGetItem`), the transaction, the worker's address (not in the buyer's
+            // token), the task after it (filled? a transaction returns no item).
+            floor: 5,
+            by_design: None,
+            // Submission i, approved once.
+            request: Box::new(move |i| {
+                let (task, worker) = &submissions[i];
+                Request {
+                    method: "POST",
+                    path: format!("/nano/tasks/{task}/submissions/{worker}/approve"),
+                    user: buyer.clone(),
+                    body: None,
+                }
             }),
         },
     ];

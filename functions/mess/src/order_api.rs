@@ -46,6 +46,7 @@ impl From<IssueError> for ApiError {
 pub(crate) struct Member {
     pub mess_id: String,
     pub pin_hash: Option<String>,
+    pub pin_window: Option<i64>,
 }
 
 fn not_member() -> ApiError {
@@ -59,8 +60,11 @@ fn not_member() -> ApiError {
 pub(crate) async fn member_of(state: &TokensState, user_id: &str) -> Result<Member, ApiError> {
     let student = state.store.student(user_id).await?.ok_or_else(not_member)?;
     let mess_id = student.mess_id.ok_or_else(not_member)?;
-    let pin_hash = student.pin_hash;
-    Ok(Member { mess_id, pin_hash })
+    Ok(Member {
+        mess_id,
+        pin_hash: student.pin_hash,
+        pin_window: student.pin_window,
+    })
 }
 
 /// The mess the student belongs to, for its price and currency.

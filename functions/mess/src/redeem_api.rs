@@ -45,11 +45,12 @@ fn wrong_pin() -> ApiError {
     }
 }
 
-/// Checks the student's PIN within the attempt limit.
+/// Checks the student's PIN within the attempt limit; `seen_window` is the attempt window the
+/// student record showed.
 async fn check_pin(
     state: &TokensState,
     user_id: &str,
-    hash: Option<&str>,
+    (hash, seen_window): (Option<&str>, Option<i64>),
     pin: &str,
 ) -> Result<(), ApiError> {
     if hash.is_none() {
@@ -60,7 +61,7 @@ async fn check_pin(
     }
     let window = match state
         .store
-        .reserve_attempt(user_id, state.clock.now())
+        .reserve_attempt(user_id, seen_window, state.clock.now())
         .await?
     {
         Attempt::Reserved { window } => window,
@@ -87,10 +88,12 @@ pub(crate) async fn set_pin(
 ) -> Result<StatusCode, ApiError> {
     let (pin, current) = body.parse()?;
     let me = &student.caller().user_id;
-    let hash = state.store.student(me).await?.and_then(|s| s.pin_hash);
-    match (hash.as_deref(), current) {
+    let student = state.store.student(me).await?.unwrap_or_default();
+    match (student.pin_hash.as_deref(), current) {
         (None, _) => {}
-        (hash @ Some(_), Some(current)) => check_pin(&state, me, hash, &current).await?,
+        (hash @ Some(_), Some(current)) => {
+            check_pin(&state, me, (hash, student.pin_window), &current).await?
+        }
         (Some(_), None) => {
             return Err(invalid(vec![FieldError::new(
                 "current_pin",
@@ -129,7 +132,13 @@ pub(crate) async fn redeem(
     let fingerprint = replay::fingerprint(&["redeem", &mess.mess_id, &format!("{what:?}")]);
     let scope = format!("mess:redeem:{me}");
     replay::once(&state.replays, &scope, &key, fingerprint, || async {
-        check_pin(&state, me, mess.pin_hash.as_deref(), &pin).await?;
+        check_pin(
+            &state,
+            me,
+            (mess.pin_hash.as_deref(), mess.pin_window),
+            &pin,
+        )
+        .await?;
         let submission = state
             .store
             .redeem(&mess.mess_id, me, &what, state.clock.now())

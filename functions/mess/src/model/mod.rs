@@ -69,6 +69,8 @@ pub struct StudentRecord {
     pub mess_id: Option<String>,
     pub joined_at: Option<String>,
     pub pin_hash: Option<String>,
+    /// The PIN attempt window last opened (`store::students`).
+    pub pin_window: Option<i64>,
 }
 
 /// One student of a mess, as its owner lists them.

@@ -50,36 +50,23 @@ impl MessStore {
     }
 
     /// Reserves one PIN check in the current window, or says how long the student must wait.
+    /// `seen_window` is the window the student record showed (read just before): it picks the
+    /// update that most likely succeeds first, counting in that window or opening a new one;
+    /// the conditions alone decide.
     pub async fn reserve_attempt(
         &self,
         user_id: &str,
+        seen_window: Option<i64>,
         now: OffsetDateTime,
     ) -> anyhow::Result<Attempt> {
         let window = now.unix_timestamp().div_euclid(WINDOW_SECS);
-        // Two tries: a concurrent request may open the window between ours.
+        let open_first = seen_window != Some(window);
+        // Two rounds: a concurrent request may open the window between ours.
         for _ in 0..2 {
-            let counted = self
-                .attempt_update(user_id, window)
-                .update_expression("SET pin_attempts = pin_attempts + :one")
-                .condition_expression("pin_window = :window AND pin_attempts < :max")
-                .expression_attribute_values(":max", number(MAX_ATTEMPTS))
-                .send()
-                .await;
-            match counted {
-                Ok(_) => return Ok(Attempt::Reserved { window }),
-                Err(e) if is_condition_failed(&e) => {}
-                Err(e) => return Err(anyhow::Error::from(e).context("counting a PIN attempt")),
-            }
-            let opened = self
-                .attempt_update(user_id, window)
-                .update_expression("SET pin_window = :window, pin_attempts = :one")
-                .condition_expression("attribute_not_exists(pin_window) OR pin_window < :window")
-                .send()
-                .await;
-            match opened {
-                Ok(_) => return Ok(Attempt::Reserved { window }),
-                Err(e) if is_condition_failed(&e) => {}
-                Err(e) => return Err(anyhow::Error::from(e).context("opening a PIN window")),
+            for open in [open_first, !open_first] {
+                if self.try_reserve(user_id, window, open).await? {
+                    return Ok(Attempt::Reserved { window });
+                }
             }
         }
         let retry_after_secs = ((window + 1) * WINDOW_SECS - now.unix_timestamp()).max(1);
@@ -101,6 +88,30 @@ impl MessStore {
             Ok(_) => Ok(()),
             Err(e) if is_condition_failed(&e) => Ok(()),
             Err(e) => Err(anyhow::Error::from(e).context("releasing a PIN attempt")),
+        }
+    }
+
+    /// One conditional update: opens `window` with this attempt (if no later window is open),
+    /// or counts this attempt in it (if it is open and not used up); false when its condition
+    /// failed.
+    async fn try_reserve(&self, user_id: &str, window: i64, open: bool) -> anyhow::Result<bool> {
+        let update = self.attempt_update(user_id, window);
+        let (update, what) = if open {
+            let update = update
+                .update_expression("SET pin_window = :window, pin_attempts = :one")
+                .condition_expression("attribute_not_exists(pin_window) OR pin_window < :window");
+            (update, "opening a PIN window")
+        } else {
+            let update = update
+                .update_expression("SET pin_attempts = pin_attempts + :one")
+                .condition_expression("pin_window = :window AND pin_attempts < :max")
+                .expression_attribute_values(":max", number(MAX_ATTEMPTS));
+            (update, "counting a PIN attempt")
+        };
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(anyhow::Error::from(e).context(what)),
         }
     }
 

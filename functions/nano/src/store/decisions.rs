@@ -4,11 +4,13 @@
 //! slot (or, on a closed task, refunds its coins to the buyer).
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
-use bazaar_shared::dynamo::{TransactError, number, string, timestamp, transact};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use bazaar_shared::dynamo::{
+    TransactError, batch_get, from_item, number, string, timestamp, transact,
+};
 use time::OffsetDateTime;
 
-use super::{NanoStore, submission_key, task_key};
+use super::{NanoStore, TASK_SK, submission_key, task_key};
 use crate::model::{Movement, NoticeKind, Submission, SubmissionStatus, Task, TaskStatus};
 
 /// Tries in all when the task closes between our read and our write.
@@ -39,10 +41,9 @@ impl NanoStore {
         now: OffsetDateTime,
     ) -> Result<Submission, DecideError> {
         for _ in 0..ATTEMPTS {
-            let (Some(task), Some(mut submission)) = (
-                self.task(task_id).await?,
-                self.submission(task_id, worker_id).await?,
-            ) else {
+            let (Some(task), Some(mut submission)) =
+                self.task_and_submission(task_id, worker_id).await?
+            else {
                 return Err(DecideError::NotFound);
             };
             if task.buyer_id != buyer_id {
@@ -74,6 +75,26 @@ impl NanoStore {
             }
         }
         Err(DecideError::Contention)
+    }
+
+    /// A task and one submission to it, in one `BatchGetItem` (both keys are known).
+    async fn task_and_submission(
+        &self,
+        task_id: &str,
+        worker_id: &str,
+    ) -> anyhow::Result<(Option<Task>, Option<Submission>)> {
+        let what = "reading a task and a submission";
+        let keys = vec![task_key(task_id), submission_key(task_id, worker_id)];
+        let (mut task, mut submission) = (None, None);
+        for item in batch_get(&self.db, &self.table, keys, what).await? {
+            let is_task = matches!(item.get("sk"), Some(AttributeValue::S(sk)) if sk == TASK_SK);
+            if is_task {
+                task = Some(from_item(item).context(what)?);
+            } else {
+                submission = Some(from_item(item).context(what)?);
+            }
+        }
+        Ok((task, submission))
     }
 
     fn submission_decision_items(

@@ -61,8 +61,11 @@ fn task_pk(task_id: &str) -> String {
     format!("TASK#{task_id}")
 }
 
+/// The sort key of a task's own item (its submissions share its partition).
+const TASK_SK: &str = "TASK";
+
 fn task_key(task_id: &str) -> Item {
-    key(task_pk(task_id), "TASK")
+    key(task_pk(task_id), TASK_SK)
 }
 
 fn submission_key(task_id: &str, worker_id: &str) -> Item {
